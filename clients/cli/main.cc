@@ -1,0 +1,533 @@
+// carescore: the command-line client for analysts. Every command talks to a
+// carescore server over gRPC; errors print the server's message and exit 1.
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "CLI/CLI.hpp"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "carescore/v1/indicators.grpc.pb.h"
+#include "clients/cli/import_formats.h"
+#include "clients/cli/output.h"
+#include "common/csv.h"
+#include "common/grpc_status.h"
+#include "common/measure.h"
+#include "common/period.h"
+#include "grpcpp/grpcpp.h"
+
+namespace carescore::cli {
+namespace {
+
+constexpr int kImportChunk = 5000;
+
+struct GlobalOptions {
+  std::string server = "127.0.0.1:50051";
+  std::string format = "table";
+  double timeout_seconds = 60;
+  double import_timeout_seconds = 900;
+};
+
+std::string Rfc3339(const google::protobuf::Timestamp& ts) {
+  const absl::Time t = absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", t, absl::UTCTimeZone());
+}
+
+absl::StatusOr<google::protobuf::Timestamp> ParseRfc3339(const std::string& text) {
+  absl::Time t;
+  std::string err;
+  if (!absl::ParseTime(absl::RFC3339_full, text, &t, &err)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--as-of \"", text, "\" is not an RFC 3339 time (e.g. 2018-11-05T09:00:00Z): ", err));
+  }
+  google::protobuf::Timestamp ts;
+  const int64_t us = absl::ToUnixMicros(t);
+  ts.set_seconds(us / 1000000);
+  ts.set_nanos(static_cast<int32_t>((us % 1000000) * 1000));
+  return ts;
+}
+
+nlohmann::json Optional(bool present, double v) {
+  return present ? nlohmann::json(v) : nlohmann::json(nullptr);
+}
+
+// The server's answer, as absl::Status, with "<what>: " in front.
+absl::Status Rpc(const grpc::Status& status, absl::string_view what) {
+  if (status.ok()) return absl::OkStatus();
+  absl::Status s = FromGrpcStatus(status);
+  if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+      status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+    return absl::Status(s.code(), absl::StrCat(what, ": the server did not answer (",
+                                               s.message(), "); is carescored running?"));
+  }
+  return absl::Status(s.code(), absl::StrCat(what, ": ", s.message()));
+}
+
+class Client {
+ public:
+  explicit Client(const GlobalOptions& options) : options_(options) {}
+
+  v1::IndicatorService::Stub& indicators() {
+    if (!stub_) {
+      grpc::ChannelArguments args;
+      args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
+      stub_ = v1::IndicatorService::NewStub(grpc::CreateCustomChannel(
+          options_.server, grpc::InsecureChannelCredentials(), args));
+    }
+    return *stub_;
+  }
+
+  void Prepare(grpc::ClientContext& ctx, bool long_running = false) const {
+    const double seconds = long_running ? options_.import_timeout_seconds : options_.timeout_seconds;
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000)));
+  }
+
+  absl::StatusOr<Format> format() const { return ParseFormat(options_.format); }
+
+ private:
+  const GlobalOptions& options_;
+  std::unique_ptr<v1::IndicatorService::Stub> stub_;
+};
+
+absl::Status PrintTable(Client& client, const Table& table) {
+  absl::StatusOr<Format> format = client.format();
+  if (!format.ok()) return format.status();
+  table.Print(*format, std::cout);
+  return absl::OkStatus();
+}
+
+// Adds the file name in front and says what row numbers mean.
+absl::Status InFile(const absl::Status& s, const std::string& path) {
+  if (s.ok()) return s;
+  std::string message(s.message());
+  if (message.rfind(path, 0) != 0) message = absl::StrCat(path, ": ", message);
+  if (message.find("\nrow ") != std::string::npos) {
+    absl::StrAppend(&message, "\n(row numbers are file lines; the header is line 1)");
+  }
+  absl::Status out(s.code(), message);
+  s.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
+    out.SetPayload(url, payload);
+  });
+  return out;
+}
+
+absl::Status ImportLas(Client& client, const std::string& path) {
+  absl::StatusOr<CsvTable> table = CsvTable::ReadFile(path);
+  if (!table.ok()) return table.status();
+  absl::StatusOr<std::vector<v1::LocalAuthority>> las = ParseLocalAuthorities(*table);
+  if (!las.ok()) return InFile(las.status(), path);
+  v1::ImportLocalAuthoritiesRequest request;
+  for (auto& la : *las) *request.add_local_authorities() = std::move(la);
+  v1::ImportLocalAuthoritiesResponse response;
+  grpc::ClientContext ctx;
+  client.Prepare(ctx);
+  absl::Status s = Rpc(client.indicators().ImportLocalAuthorities(&ctx, request, &response), path);
+  if (!s.ok()) return InFile(s, path);
+  std::cout << "imported " << response.written() << " local authorities from " << path << "\n";
+  return absl::OkStatus();
+}
+
+absl::Status ImportIndicators(Client& client, const std::string& path, const std::string& year,
+                              const std::string& la_code) {
+  std::optional<FinancialYear> fy;
+  if (!year.empty()) {
+    absl::StatusOr<FinancialYear> parsed = FinancialYear::Parse(year);
+    if (!parsed.ok()) return absl::InvalidArgumentError(absl::StrCat("--year: ", parsed.status().message()));
+    fy = *parsed;
+  }
+  absl::StatusOr<CsvTable> table = CsvTable::ReadFile(path);
+  if (!table.ok()) return table.status();
+  absl::StatusOr<Catalogue> catalogue = ParseCatalogue(*table, fy, la_code);
+  if (!catalogue.ok()) return InFile(catalogue.status(), path);
+  v1::ImportIndicatorsRequest request;
+  for (auto& i : catalogue->indicators) *request.add_indicators() = std::move(i);
+  v1::ImportIndicatorsResponse response;
+  grpc::ClientContext ctx;
+  client.Prepare(ctx);
+  absl::Status s = Rpc(client.indicators().ImportIndicators(&ctx, request, &response), path);
+  if (!s.ok()) return InFile(s, path);
+  std::cout << "imported " << response.written() << " indicators from " << path << "\n";
+  if (catalogue->ignored_thresholds > 0) {
+    std::cerr << "note: " << catalogue->ignored_thresholds
+              << " rows have thresholds; give --year YYYY-YY to set them as that year's targets\n";
+  }
+  if (catalogue->targets.empty()) return absl::OkStatus();
+  v1::SetTargetsRequest targets;
+  for (auto& t : catalogue->targets) *targets.add_targets() = std::move(t);
+  v1::SetTargetsResponse targets_response;
+  grpc::ClientContext ctx2;
+  client.Prepare(ctx2);
+  s = Rpc(client.indicators().SetTargets(&ctx2, targets, &targets_response), path);
+  if (!s.ok()) return InFile(s, path);
+  std::cout << "set " << targets_response.written() << " targets for " << year << "\n";
+  return absl::OkStatus();
+}
+
+absl::Status ImportValues(Client& client, const std::string& path, PeriodColumn period,
+                          std::string source) {
+  absl::StatusOr<CsvTable> table = CsvTable::ReadFile(path);
+  if (!table.ok()) return table.status();
+  absl::StatusOr<std::vector<v1::ValueInput>> values = ParseValues(*table, period);
+  if (!values.ok()) return InFile(values.status(), path);
+  if (source.empty()) source = std::filesystem::path(path).filename().string();
+
+  // One stream is one load: the server commits it whole or not at all.
+  grpc::ClientContext ctx;
+  client.Prepare(ctx, /*long_running=*/true);
+  v1::ImportValuesResponse response;
+  std::unique_ptr<grpc::ClientWriter<v1::ImportValuesRequest>> writer =
+      client.indicators().ImportValues(&ctx, &response);
+  v1::ImportValuesRequest chunk;
+  chunk.set_source(source);
+  for (size_t i = 0; i < values->size(); ++i) {
+    *chunk.add_values() = std::move((*values)[i]);
+    if (chunk.values_size() == kImportChunk || i + 1 == values->size()) {
+      if (!writer->Write(chunk)) break;  // The server ended the call; Finish says why.
+      chunk.Clear();
+    }
+  }
+  writer->WritesDone();
+  absl::Status s = Rpc(writer->Finish(), path);
+  if (!s.ok()) return InFile(s, path);
+  std::cout << "imported " << response.written() << " "
+            << (period == PeriodColumn::kMonth ? "values" : "outturns") << " from " << path
+            << " (load " << response.load_id() << ", recorded " << Rfc3339(response.recorded_at())
+            << ")\n";
+  return absl::OkStatus();
+}
+
+
+absl::Status ListLas(Client& client, bool include_former) {
+  Table table({"la_code", "ons_code", "name", "region", "status"});
+  v1::ListLocalAuthoritiesRequest request;
+  request.set_page_size(1000);
+  request.set_include_former(include_former);
+  do {
+    v1::ListLocalAuthoritiesResponse response;
+    grpc::ClientContext ctx;
+    client.Prepare(ctx);
+    absl::Status s = Rpc(client.indicators().ListLocalAuthorities(&ctx, request, &response),
+                         "las list");
+    if (!s.ok()) return s;
+    for (const auto& la : response.local_authorities()) {
+      table.AddRow({la.la_code(), la.ons_code(), la.name(), la.region(),
+                    la.status() == v1::LA_STATUS_FORMER ? "former" : "current"});
+    }
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
+  return PrintTable(client, table);
+}
+
+absl::Status ListIndicators(Client& client, const std::string& section) {
+  Table table({"code", "section", "title", "polarity", "unit", "period_type", "rag_basis",
+               "decimal_places"});
+  v1::ListIndicatorsRequest request;
+  request.set_page_size(1000);
+  request.set_section(section);
+  do {
+    v1::ListIndicatorsResponse response;
+    grpc::ClientContext ctx;
+    client.Prepare(ctx);
+    absl::Status s =
+        Rpc(client.indicators().ListIndicators(&ctx, request, &response), "indicators list");
+    if (!s.ok()) return s;
+    for (const auto& i : response.indicators()) {
+      table.AddRow({i.code(), i.section(), i.title(), PolarityWord(i.polarity()),
+                    UnitWord(i.unit()), PeriodTypeWord(i.period_type()),
+                    RagBasisWord(i.rag_basis()), i.effective_decimal_places()});
+    }
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
+  return PrintTable(client, table);
+}
+
+absl::Status ShowIndicator(Client& client, const std::string& code) {
+  v1::GetIndicatorRequest request;
+  request.set_code(code);
+  v1::GetIndicatorResponse response;
+  grpc::ClientContext ctx;
+  client.Prepare(ctx);
+  absl::Status s = Rpc(client.indicators().GetIndicator(&ctx, request, &response),
+                       absl::StrCat("indicators show ", code));
+  if (!s.ok()) return s;
+  const v1::Indicator& i = response.indicator();
+  Table table({"field", "value"});
+  table.AddRow({"code", i.code()});
+  table.AddRow({"section", i.section()});
+  table.AddRow({"title", i.title()});
+  table.AddRow({"definition", i.definition()});
+  table.AddRow({"polarity", PolarityWord(i.polarity())});
+  table.AddRow({"unit", UnitWord(i.unit())});
+  table.AddRow({"period_type", PeriodTypeWord(i.period_type())});
+  table.AddRow({"rag_basis", RagBasisWord(i.rag_basis())});
+  table.AddRow({"decimal_places", i.effective_decimal_places()});
+  table.AddRow({"quartiles", i.quartiles()});
+  table.AddRow({"council_plan", i.council_plan()});
+  table.AddRow({"national_ref", i.national_ref()});
+  table.AddRow({"source_measure", i.source_measure()});
+
+  v1::ListTargetsRequest targets_request;
+  targets_request.set_indicator_code(code);
+  v1::ListTargetsResponse targets;
+  grpc::ClientContext ctx2;
+  client.Prepare(ctx2);
+  s = Rpc(client.indicators().ListTargets(&ctx2, targets_request, &targets), "targets");
+  if (!s.ok()) return s;
+  for (const auto& t : targets.targets()) {
+    std::string text;
+    switch (t.kind()) {
+      case v1::TARGET_KIND_THRESHOLDS:
+        text = absl::StrCat("red ", NumberText(t.red_threshold()), ", green ",
+                            NumberText(t.green_threshold()));
+        break;
+      case v1::TARGET_KIND_RANGE:
+        text = absl::StrCat("green ", NumberText(t.range_low()), " to ",
+                            NumberText(t.range_high()), ", tolerance ",
+                            NumberText(t.range_tolerance_pct()), "%");
+        break;
+      default:
+        text = "no target set";
+    }
+    table.AddRow({absl::StrCat("target ", t.financial_year(),
+                               t.la_code().empty() ? "" : absl::StrCat(" (LA ", t.la_code(), ")")),
+                  text});
+  }
+  return PrintTable(client, table);
+}
+
+struct ValuesGetOptions {
+  std::string la;
+  std::string code;
+  std::string from;
+  std::string to;
+  std::string as_of;
+  bool annual = false;
+  bool include_missing = false;
+};
+
+void AddValueRow(Table& table, const v1::Value& v) {
+  table.AddRow({v.la_code(), v.indicator_code(),
+                v.period_case() == v1::Value::kFinancialYear ? v.financial_year() : v.month(),
+                Optional(v.has_value(), v.value()), Optional(v.has_numerator(), v.numerator()),
+                Optional(v.has_denominator(), v.denominator()), v.revision(),
+                Rfc3339(v.recorded_at())});
+}
+
+const std::vector<std::string> kValueColumns = {"la_code",   "code",        "period",
+                                                "value",     "numerator",   "denominator",
+                                                "revision",  "recorded_at"};
+
+absl::Status ValuesGet(Client& client, const ValuesGetOptions& o) {
+  v1::ListValuesRequest request;
+  request.set_la_code(o.la);
+  request.set_indicator_code(o.code);
+  request.set_period_kind(o.annual ? v1::PERIOD_KIND_FINANCIAL_YEAR : v1::PERIOD_KIND_MONTH);
+  request.set_from_period(o.from);
+  request.set_to_period(o.to);
+  request.set_include_missing(o.include_missing);
+  request.set_page_size(10000);
+  if (!o.as_of.empty()) {
+    absl::StatusOr<google::protobuf::Timestamp> ts = ParseRfc3339(o.as_of);
+    if (!ts.ok()) return ts.status();
+    *request.mutable_as_of() = *ts;
+  }
+  Table table(kValueColumns);
+  do {
+    v1::ListValuesResponse response;
+    grpc::ClientContext ctx;
+    client.Prepare(ctx);
+    absl::Status s = Rpc(client.indicators().ListValues(&ctx, request, &response), "values get");
+    if (!s.ok()) return s;
+    for (const auto& v : response.values()) AddValueRow(table, v);
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
+  return PrintTable(client, table);
+}
+
+absl::Status ValuesHistory(Client& client, const std::string& la, const std::string& code,
+                           const std::string& period, const std::string& year) {
+  v1::ListValueHistoryRequest request;
+  request.set_la_code(la);
+  request.set_indicator_code(code);
+  if (!period.empty() == !year.empty()) {
+    return absl::InvalidArgumentError("give exactly one of --period YYYY-MM or --year YYYY-YY");
+  }
+  if (!period.empty()) {
+    request.set_month(period);
+  } else {
+    request.set_financial_year(year);
+  }
+  v1::ListValueHistoryResponse response;
+  grpc::ClientContext ctx;
+  client.Prepare(ctx);
+  absl::Status s =
+      Rpc(client.indicators().ListValueHistory(&ctx, request, &response), "values history");
+  if (!s.ok()) return s;
+  std::vector<std::string> columns = kValueColumns;
+  columns.push_back("source");
+  Table table(columns);
+  for (const auto& v : response.values()) {
+    table.AddRow({v.la_code(), v.indicator_code(),
+                  v.period_case() == v1::Value::kFinancialYear ? v.financial_year() : v.month(),
+                  Optional(v.has_value(), v.value()), Optional(v.has_numerator(), v.numerator()),
+                  Optional(v.has_denominator(), v.denominator()), v.revision(),
+                  Rfc3339(v.recorded_at()), v.source()});
+  }
+  return PrintTable(client, table);
+}
+
+absl::Status DataVersion(Client& client, const std::string& la) {
+  v1::GetDataVersionRequest request;
+  request.set_la_code(la);
+  v1::GetDataVersionResponse response;
+  grpc::ClientContext ctx;
+  client.Prepare(ctx);
+  absl::Status s =
+      Rpc(client.indicators().GetDataVersion(&ctx, request, &response), "values version");
+  if (!s.ok()) return s;
+  Table table({"la_code", "data_version"});
+  table.AddRow({response.la_code(), response.data_version()});
+  return PrintTable(client, table);
+}
+
+absl::Status ListTargets(Client& client, const std::string& code, const std::string& year,
+                         const std::string& la) {
+  v1::ListTargetsRequest request;
+  request.set_indicator_code(code);
+  request.set_financial_year(year);
+  request.set_la_code(la);
+  v1::ListTargetsResponse response;
+  grpc::ClientContext ctx;
+  client.Prepare(ctx);
+  absl::Status s = Rpc(client.indicators().ListTargets(&ctx, request, &response), "targets list");
+  if (!s.ok()) return s;
+  Table table({"code", "financial_year", "la_code", "kind", "red_threshold", "green_threshold",
+               "range_low", "range_high", "range_tolerance_pct"});
+  for (const auto& t : response.targets()) {
+    const char* kind = t.kind() == v1::TARGET_KIND_THRESHOLDS ? "thresholds"
+                       : t.kind() == v1::TARGET_KIND_RANGE    ? "range"
+                                                              : "none";
+    table.AddRow({t.indicator_code(), t.financial_year(), t.la_code(), kind,
+                  Optional(t.has_red_threshold(), t.red_threshold()),
+                  Optional(t.has_green_threshold(), t.green_threshold()),
+                  Optional(t.has_range_low(), t.range_low()),
+                  Optional(t.has_range_high(), t.range_high()),
+                  Optional(t.has_range_tolerance_pct(), t.range_tolerance_pct())});
+  }
+  return PrintTable(client, table);
+}
+
+}  // namespace
+}  // namespace carescore::cli
+
+int main(int argc, char** argv) {
+  using carescore::cli::Client;
+  using carescore::cli::GlobalOptions;
+  CLI::App app{"carescore: children's social care performance, from the command line"};
+  app.require_subcommand(1);
+  app.fallthrough();
+  GlobalOptions global;
+  app.add_option("--server", global.server, "carescore server, host:port")
+      ->envname("CARESCORE_SERVER")
+      ->capture_default_str();
+  app.add_option("--format", global.format, "Output: table, csv or json")
+      ->check(CLI::IsMember({"table", "csv", "json"}))
+      ->capture_default_str();
+  app.add_option("--timeout", global.timeout_seconds, "Seconds to wait for each answer")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  Client client(global);
+  absl::Status result;
+  auto run = [&result](absl::Status s) { result = std::move(s); };
+
+  // import
+  CLI::App* import = app.add_subcommand("import", "Load a CSV file into the server");
+  import->require_subcommand(1);
+  std::string file, year, la, source;
+  CLI::App* import_las = import->add_subcommand("las", "Local authorities (la_code,ons_code,name,region,status)");
+  import_las->add_option("FILE", file)->required()->check(CLI::ExistingFile);
+  import_las->callback([&] { run(carescore::cli::ImportLas(client, file)); });
+  CLI::App* import_ind = import->add_subcommand("indicators", "The indicator catalogue, and targets for --year");
+  import_ind->add_option("FILE", file)->required()->check(CLI::ExistingFile);
+  import_ind->add_option("--year", year, "Financial year of the threshold columns, e.g. 2018-19");
+  import_ind->add_option("--la", la, "Make the targets this LA's own (default: every LA's)");
+  import_ind->callback([&] { run(carescore::cli::ImportIndicators(client, file, year, la)); });
+  CLI::App* import_values = import->add_subcommand("values", "Monthly values (la_code,code,period,value,numerator,denominator)");
+  import_values->add_option("FILE", file)->required()->check(CLI::ExistingFile);
+  import_values->add_option("--source", source, "Label of this load (default: the file name)");
+  import_values->callback([&] {
+    run(carescore::cli::ImportValues(client, file, carescore::cli::PeriodColumn::kMonth, source));
+  });
+  CLI::App* import_outturns = import->add_subcommand("outturns", "Financial-year outturns (la_code,code,financial_year,value,...)");
+  import_outturns->add_option("FILE", file)->required()->check(CLI::ExistingFile);
+  import_outturns->add_option("--source", source, "Label of this load (default: the file name)");
+  import_outturns->callback([&] {
+    run(carescore::cli::ImportValues(client, file, carescore::cli::PeriodColumn::kFinancialYear,
+                                     source));
+  });
+
+  // las
+  CLI::App* las = app.add_subcommand("las", "Local authorities");
+  las->require_subcommand(1);
+  bool include_former = false;
+  CLI::App* las_list = las->add_subcommand("list", "List local authorities");
+  las_list->add_flag("--include-former", include_former, "Also abolished LAs");
+  las_list->callback([&] { run(carescore::cli::ListLas(client, include_former)); });
+
+  // indicators
+  CLI::App* indicators = app.add_subcommand("indicators", "The indicator catalogue");
+  indicators->require_subcommand(1);
+  std::string section, code;
+  CLI::App* ind_list = indicators->add_subcommand("list", "List indicators in catalogue order");
+  ind_list->add_option("--section", section, "Only this section");
+  ind_list->callback([&] { run(carescore::cli::ListIndicators(client, section)); });
+  CLI::App* ind_show = indicators->add_subcommand("show", "One indicator, with its targets");
+  ind_show->add_option("CODE", code)->required();
+  ind_show->callback([&] { run(carescore::cli::ShowIndicator(client, code)); });
+
+  // targets
+  CLI::App* targets = app.add_subcommand("targets", "Targets per indicator and financial year");
+  targets->require_subcommand(1);
+  CLI::App* targets_list = targets->add_subcommand("list", "List targets");
+  targets_list->add_option("--code", code, "Indicator code");
+  targets_list->add_option("--year", year, "Financial year, e.g. 2018-19");
+  targets_list->add_option("--la", la, "LA code");
+  targets_list->callback([&] { run(carescore::cli::ListTargets(client, code, year, la)); });
+
+  // values
+  CLI::App* values = app.add_subcommand("values", "Indicator values and their revisions");
+  values->require_subcommand(1);
+  carescore::cli::ValuesGetOptions get;
+  CLI::App* values_get = values->add_subcommand("get", "Latest values (or as of a past time)");
+  values_get->add_option("--la", get.la, "LA code, e.g. 372")->required();
+  values_get->add_option("--code", get.code, "Indicator code, e.g. 6.8")->required();
+  values_get->add_option("--from", get.from, "First period, YYYY-MM (YYYY-YY with --annual)");
+  values_get->add_option("--to", get.to, "Last period, YYYY-MM (YYYY-YY with --annual)");
+  values_get->add_option("--as-of", get.as_of, "RFC 3339 time: the values as they stood then");
+  values_get->add_flag("--annual", get.annual, "Financial-year outturns instead of months");
+  values_get->add_flag("--include-missing", get.include_missing, "Also values recorded as missing");
+  values_get->callback([&] { run(carescore::cli::ValuesGet(client, get)); });
+  std::string period;
+  CLI::App* values_history = values->add_subcommand("history", "Every revision of one value");
+  values_history->add_option("--la", la, "LA code")->required();
+  values_history->add_option("--code", code, "Indicator code")->required();
+  values_history->add_option("--period", period, "Month, YYYY-MM");
+  values_history->add_option("--year", year, "Financial year, YYYY-YY (for an outturn)");
+  values_history->callback(
+      [&] { run(carescore::cli::ValuesHistory(client, la, code, period, year)); });
+  CLI::App* values_version = values->add_subcommand("version", "The LA's data version");
+  values_version->add_option("--la", la, "LA code")->required();
+  values_version->callback([&] { run(carescore::cli::DataVersion(client, la)); });
+
+  CLI11_PARSE(app, argc, argv);
+  if (!result.ok()) {
+    std::cerr << "error: " << result.message() << "\n";
+    return 1;
+  }
+  return 0;
+}

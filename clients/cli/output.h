@@ -1,0 +1,43 @@
+#ifndef CARESCORE_CLIENTS_CLI_OUTPUT_H_
+#define CARESCORE_CLIENTS_CLI_OUTPUT_H_
+
+// Prints query results as an aligned table, CSV (RFC 4180) or JSON (an
+// array of objects). Cells are JSON values: null prints as empty in table
+// and CSV, numbers print in their shortest exact form.
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "nlohmann/json.hpp"
+
+namespace carescore::cli {
+
+enum class Format { kTable, kCsv, kJson };
+
+absl::StatusOr<Format> ParseFormat(absl::string_view word);
+
+class Table {
+ public:
+  explicit Table(std::vector<std::string> columns) : columns_(std::move(columns)) {}
+  // `cells` has one entry per column.
+  void AddRow(std::vector<nlohmann::json> cells) { rows_.push_back(std::move(cells)); }
+  size_t size() const { return rows_.size(); }
+  void Print(Format format, std::ostream& out) const;
+
+ private:
+  std::vector<std::string> columns_;
+  std::vector<std::vector<nlohmann::json>> rows_;
+};
+
+// A number as text: 89.9, 658, 116.3 (no trailing zeros, no exponent for
+// ordinary figures).
+std::string NumberText(double v);
+// CSV quoting for one field.
+std::string CsvField(absl::string_view text);
+
+}  // namespace carescore::cli
+
+#endif  // CARESCORE_CLIENTS_CLI_OUTPUT_H_

@@ -1,0 +1,73 @@
+#ifndef CARESCORE_COMMON_MEASURE_H_
+#define CARESCORE_COMMON_MEASURE_H_
+
+// The vocabulary of an indicator (polarity, unit, period type, RAG basis) in
+// the words the import files and the CLI use, and the arithmetic of published
+// figures: rounding half away from zero, numerator/denominator ratios and
+// pooling. Pure functions, thread-safe.
+
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "carescore/v1/indicators.pb.h"
+
+namespace carescore {
+
+// Words as in the catalogue files: "high", "low", "info", "range".
+absl::StatusOr<v1::Polarity> ParsePolarity(absl::string_view word);
+std::string PolarityWord(v1::Polarity p);
+// "count", "percent", "rate_per_10k", "days", "average".
+absl::StatusOr<v1::Unit> ParseUnit(absl::string_view word);
+std::string UnitWord(v1::Unit u);
+// "month_end", "financial_ytd", "rolling_12m", "ytd_average", "termly",
+// "quarterly", "annual".
+absl::StatusOr<v1::PeriodType> ParsePeriodType(absl::string_view word);
+std::string PeriodTypeWord(v1::PeriodType t);
+// "in_month", "ytd", "none".
+absl::StatusOr<v1::RagBasis> ParseRagBasis(absl::string_view word);
+std::string RagBasisWord(v1::RagBasis b);
+
+// What a numerator/denominator ratio is multiplied by to give the value:
+// 100 for percentages, 10,000 for rates per 10,000, 1 otherwise.
+double UnitScale(v1::Unit u);
+// The decimal places an indicator's figures are published to: its own, or
+// the unit's default (0 for counts, 1 for everything else).
+int DecimalPlaces(const v1::Indicator& indicator);
+
+// Rounds half away from zero, as published figures are (5 of 16 = 31.3%).
+// Ties are recognised despite binary representation (2.675 -> 2.68).
+double RoundHalfAwayFromZero(double x, int decimal_places);
+
+// numerator / denominator * scale, unrounded. The caller guarantees
+// denominator > 0.
+double RatioValue(double numerator, double denominator, double scale);
+
+// Running sums for a pooled ratio (sum of numerators over sum of
+// denominators), e.g. a year-to-date percentage from monthly counts.
+class PooledRatio {
+ public:
+  void Add(double numerator, double denominator) {
+    numerator_ += numerator;
+    denominator_ += denominator;
+    ++parts_;
+  }
+  double numerator() const { return numerator_; }
+  double denominator() const { return denominator_; }
+  int parts() const { return parts_; }
+  // Absent when nothing was added or the denominators sum to zero.
+  std::optional<double> Value(double scale) const;
+
+ private:
+  double numerator_ = 0;
+  double denominator_ = 0;
+  int parts_ = 0;
+};
+
+// Formats a figure at `decimal_places` after rounding half away from zero.
+std::string FormatFigure(double value, int decimal_places);
+
+}  // namespace carescore
+
+#endif  // CARESCORE_COMMON_MEASURE_H_

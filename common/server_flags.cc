@@ -1,0 +1,26 @@
+#include "common/server_flags.h"
+
+namespace carescore {
+
+void AddServerFlags(CLI::App& app, ServerFlags& flags) {
+  app.add_option("--listen", flags.listen, "Address to serve gRPC on, host:port")
+      ->envname("CARESCORE_LISTEN")
+      ->capture_default_str();
+  app.add_option("--data-dir", flags.data_dir, "Folder for the embedded SQLite databases")
+      ->envname("CARESCORE_DATA_DIR")
+      ->capture_default_str();
+  app.add_option("--log-format", flags.log_format, "text or json")
+      ->envname("CARESCORE_LOG_FORMAT")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  app.add_option("--log-level", flags.log_level, "trace, debug, info, warn, error")
+      ->envname("CARESCORE_LOG_LEVEL")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
+      ->capture_default_str();
+  app.add_option("--shutdown-grace", flags.shutdown_grace_seconds,
+                 "Seconds in-flight calls get to finish on SIGTERM")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+}
+
+}  // namespace carescore

@@ -1,0 +1,27 @@
+#ifndef CARESCORE_COMMON_SERVER_FLAGS_H_
+#define CARESCORE_COMMON_SERVER_FLAGS_H_
+
+// The command-line flags every server binary shares, with their
+// environment variables: --listen (CARESCORE_LISTEN), --data-dir
+// (CARESCORE_DATA_DIR), --log-format (CARESCORE_LOG_FORMAT), --log-level
+// (CARESCORE_LOG_LEVEL), --shutdown-grace.
+
+#include <string>
+
+#include "CLI/CLI.hpp"
+
+namespace carescore {
+
+struct ServerFlags {
+  std::string listen = "127.0.0.1:50051";
+  std::string data_dir = "carescore-data";
+  std::string log_format = "text";
+  std::string log_level = "info";
+  double shutdown_grace_seconds = 10;
+};
+
+void AddServerFlags(CLI::App& app, ServerFlags& flags);
+
+}  // namespace carescore
+
+#endif  // CARESCORE_COMMON_SERVER_FLAGS_H_

@@ -1,0 +1,49 @@
+#ifndef CARESCORE_COMMON_SERVER_RUNNER_H_
+#define CARESCORE_COMMON_SERVER_RUNNER_H_
+
+// Runs a gRPC server the way every carescore binary does: the standard
+// health service (grpc.health.v1) and server reflection, listening on one
+// address, until SIGINT or SIGTERM; then health turns NOT_SERVING, new calls
+// are refused and in-flight calls get `grace` to finish before being
+// cancelled. Stores commit each write in one transaction, so a cancelled
+// call leaves nothing half-written.
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "grpcpp/grpcpp.h"
+
+namespace carescore {
+
+struct ServerOptions {
+  std::string listen = "127.0.0.1:50051";
+  absl::Duration grace = absl::Seconds(10);
+  // Largest request accepted, for bulk loads.
+  int max_receive_bytes = 64 * 1024 * 1024;
+};
+
+// A service to host, with its full name ("carescore.v1.IndicatorService")
+// for per-service health checks.
+struct HostedService {
+  std::string name;
+  grpc::Service* service;  // Borrowed.
+};
+
+// Blocks SIGINT and SIGTERM in the calling thread and every thread it later
+// starts, so that ServeUntilSignal can wait for them. Call first in main.
+void BlockShutdownSignals();
+
+// Serves `services` until a shutdown signal; health answers SERVING for ""
+// and for each service's name while serving. Unavailable if the
+// address cannot be bound. `on_started` (optional) runs once serving, with
+// the bound port.
+[[nodiscard]] absl::Status ServeUntilSignal(const ServerOptions& options,
+                                            const std::vector<HostedService>& services,
+                                            const std::function<void(int port)>& on_started = {});
+
+}  // namespace carescore
+
+#endif  // CARESCORE_COMMON_SERVER_RUNNER_H_

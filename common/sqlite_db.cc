@@ -1,0 +1,155 @@
+#include "common/sqlite_db.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace carescore {
+
+absl::Status SqliteError(sqlite3* db, int rc, absl::string_view context) {
+  const std::string message =
+      absl::StrCat(context, ": ", db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+      return absl::UnavailableError(message);
+    case SQLITE_CONSTRAINT:
+      return absl::FailedPreconditionError(message);
+    default:
+      return absl::InternalError(message);
+  }
+}
+
+SqliteStatement::SqliteStatement(SqliteStatement&& other) noexcept
+    : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)) {}
+
+SqliteStatement::~SqliteStatement() {
+  if (stmt_ != nullptr) sqlite3_finalize(stmt_);
+}
+
+void SqliteStatement::BindText(int i, absl::string_view v) {
+  sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+}
+void SqliteStatement::BindTextNoCopy(int i, absl::string_view v) {
+  sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+}
+void SqliteStatement::BindBlob(int i, absl::string_view bytes) {
+  sqlite3_bind_blob(stmt_, i, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+}
+void SqliteStatement::BindInt(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
+void SqliteStatement::BindDouble(int i, double v) { sqlite3_bind_double(stmt_, i, v); }
+void SqliteStatement::BindNull(int i) { sqlite3_bind_null(stmt_, i); }
+void SqliteStatement::BindOptionalDouble(int i, bool present, double v) {
+  if (present) {
+    BindDouble(i, v);
+  } else {
+    BindNull(i);
+  }
+}
+
+absl::StatusOr<bool> SqliteStatement::Step() {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return SqliteError(db_, rc, "sqlite step");
+}
+
+absl::Status SqliteStatement::Run() {
+  absl::StatusOr<bool> row = Step();
+  if (!row.ok()) return row.status();
+  return absl::OkStatus();
+}
+
+void SqliteStatement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+std::string SqliteStatement::ColumnText(int i) const {
+  // sqlite3_column_blob returns the bytes as stored, for text and blobs alike.
+  const void* text = sqlite3_column_blob(stmt_, i);
+  if (text == nullptr) return "";
+  return std::string(static_cast<const char*>(text),
+                     static_cast<size_t>(sqlite3_column_bytes(stmt_, i)));
+}
+int64_t SqliteStatement::ColumnInt(int i) const { return sqlite3_column_int64(stmt_, i); }
+double SqliteStatement::ColumnDouble(int i) const { return sqlite3_column_double(stmt_, i); }
+bool SqliteStatement::ColumnIsNull(int i) const {
+  return sqlite3_column_type(stmt_, i) == SQLITE_NULL;
+}
+std::optional<double> SqliteStatement::ColumnOptionalDouble(int i) const {
+  if (ColumnIsNull(i)) return std::nullopt;
+  return ColumnDouble(i);
+}
+
+absl::StatusOr<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path) {
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 nullptr);
+  if (rc != SQLITE_OK) {
+    absl::Status status = SqliteError(raw, rc, absl::StrCat("cannot open database ", path));
+    sqlite3_close(raw);
+    return status;
+  }
+  auto db = std::unique_ptr<SqliteDb>(new SqliteDb(raw));
+  sqlite3_busy_timeout(raw, 5000);
+  absl::Status pragmas = db->Exec(
+      path == ":memory:" ? "PRAGMA foreign_keys=ON;"
+                         : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                           "PRAGMA foreign_keys=ON;");
+  if (!pragmas.ok()) return pragmas;
+  return db;
+}
+
+SqliteDb::~SqliteDb() { sqlite3_close(db_); }
+
+absl::Status SqliteDb::Exec(absl::string_view sql) {
+  char* error = nullptr;
+  const std::string text(sql);
+  const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error);
+  if (rc != SQLITE_OK) {
+    absl::Status status = SqliteError(db_, rc, "sqlite exec");
+    sqlite3_free(error);
+    return status;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<SqliteStatement> SqliteDb::Prepare(absl::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  const int rc =
+      sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  if (rc != SQLITE_OK) return SqliteError(db_, rc, absl::StrCat("sqlite prepare ", sql));
+  return SqliteStatement(db_, stmt);
+}
+
+int64_t SqliteDb::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
+
+absl::StatusOr<int> SqliteDb::UserVersion() {
+  absl::StatusOr<SqliteStatement> stmt = Prepare("PRAGMA user_version");
+  if (!stmt.ok()) return stmt.status();
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  return static_cast<int>(stmt->ColumnInt(0));
+}
+
+SqliteTransaction::SqliteTransaction(SqliteDb& db) : db_(db) {
+  begin_status_ = db_.Exec("BEGIN IMMEDIATE");
+  done_ = !begin_status_.ok();
+}
+
+SqliteTransaction::~SqliteTransaction() {
+  if (!done_) db_.Exec("ROLLBACK").IgnoreError();
+}
+
+absl::Status SqliteTransaction::Commit() {
+  absl::Status status = db_.Exec("COMMIT");
+  if (status.ok()) done_ = true;
+  return status;
+}
+
+}  // namespace carescore

@@ -1,0 +1,108 @@
+#ifndef CARESCORE_COMMON_SQLITE_DB_H_
+#define CARESCORE_COMMON_SQLITE_DB_H_
+
+// A thin RAII layer over libsqlite3 that turns result codes into
+// absl::Status. The services' SQLite stores are built on it. A SqliteDb is
+// not thread-safe: its owner serialises access (the stores hold a mutex).
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace carescore {
+
+class SqliteStatement {
+ public:
+  SqliteStatement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  SqliteStatement(SqliteStatement&& other) noexcept;
+  SqliteStatement& operator=(SqliteStatement&&) = delete;
+  SqliteStatement(const SqliteStatement&) = delete;
+  ~SqliteStatement();
+
+  // Parameters count from 1, as in SQLite.
+  void BindText(int i, absl::string_view v);
+  // Binds without copying: `v` must outlive the next Step() or Reset().
+  void BindTextNoCopy(int i, absl::string_view v);
+  void BindBlob(int i, absl::string_view bytes);
+  void BindInt(int i, int64_t v);
+  void BindDouble(int i, double v);
+  void BindOptionalDouble(int i, bool present, double v);
+  void BindNull(int i);
+
+  // True while a row is available; false when done.
+  absl::StatusOr<bool> Step();
+  // Runs to completion, for statements without results.
+  [[nodiscard]] absl::Status Run();
+  // Clears bindings and rewinds, for reuse in a loop.
+  void Reset();
+
+  std::string ColumnText(int i) const;
+  int64_t ColumnInt(int i) const;
+  double ColumnDouble(int i) const;
+  bool ColumnIsNull(int i) const;
+  std::optional<double> ColumnOptionalDouble(int i) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+};
+
+class SqliteDb {
+ public:
+  // Opens (creating if need be) the database at `path`, or ":memory:". Files
+  // use WAL journaling with synchronous=NORMAL: a committed transaction
+  // survives a process crash; a power cut may lose only the last commits,
+  // never half a transaction. Unavailable if the file cannot be opened.
+  static absl::StatusOr<std::unique_ptr<SqliteDb>> Open(const std::string& path);
+  ~SqliteDb();
+  SqliteDb(const SqliteDb&) = delete;
+  SqliteDb& operator=(const SqliteDb&) = delete;
+
+  // Runs one or more statements with no parameters.
+  [[nodiscard]] absl::Status Exec(absl::string_view sql);
+  absl::StatusOr<SqliteStatement> Prepare(absl::string_view sql);
+  int64_t LastInsertRowId() const;
+
+  // PRAGMA user_version: the schema version of this database.
+  absl::StatusOr<int> UserVersion();
+
+  sqlite3* raw() { return db_; }
+
+ private:
+  explicit SqliteDb(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+};
+
+// Wraps BEGIN IMMEDIATE .. COMMIT; rolls back unless Commit() succeeded.
+class SqliteTransaction {
+ public:
+  // Check ok() before using the transaction.
+  explicit SqliteTransaction(SqliteDb& db);
+  ~SqliteTransaction();
+  SqliteTransaction(const SqliteTransaction&) = delete;
+  SqliteTransaction& operator=(const SqliteTransaction&) = delete;
+
+  const absl::Status& status() const { return begin_status_; }
+  [[nodiscard]] absl::Status Commit();
+
+ private:
+  SqliteDb& db_;
+  absl::Status begin_status_;
+  bool done_ = false;
+};
+
+// Maps a SQLite result code to a status: busy/locked/full/I/O errors are
+// Unavailable (a retry may work), constraint failures are
+// FailedPrecondition, everything else Internal.
+absl::Status SqliteError(sqlite3* db, int rc, absl::string_view context);
+
+}  // namespace carescore
+
+#endif  // CARESCORE_COMMON_SQLITE_DB_H_

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The main job on one machine: installs what is missing, builds the release
+# binaries, starts carescored on its embedded SQLite store, loads the
+# Rotherham October 2018 sample and shows it.
+#
+#   CARESCORE_LISTEN    where carescored listens (default 127.0.0.1:50051)
+#   CARESCORE_DATA_DIR  where it keeps its data (default ./carescore-data)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+./scripts/install-deps.sh
+cmake --preset release
+cmake --build --preset release -j "$(nproc)"
+
+bin="$root/build/release/bin"
+listen="${CARESCORE_LISTEN:-127.0.0.1:50051}"
+data="${CARESCORE_DATA_DIR:-$root/carescore-data}"
+mkdir -p "$data"
+pidfile="$data/carescored.pid"
+export CARESCORE_SERVER="$listen"
+
+# A carescored left by an earlier run is stopped (SIGTERM: it finishes what
+# it is doing) and started again on the new build.
+if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+  echo "== stopping the carescored from an earlier run (pid $(cat "$pidfile"))"
+  kill -TERM "$(cat "$pidfile")"
+  for _ in $(seq 100); do kill -0 "$(cat "$pidfile")" 2>/dev/null || break; sleep 0.1; done
+fi
+echo "== starting carescored on $listen, data in $data (log: $data/carescored.log)"
+nohup "$bin/carescored" --listen "$listen" --data-dir "$data" >>"$data/carescored.log" 2>&1 &
+echo $! >"$pidfile"
+for _ in $(seq 100); do
+  "$bin/carescore" las list >/dev/null 2>&1 && break
+  kill -0 "$(cat "$pidfile")" 2>/dev/null || { tail -20 "$data/carescored.log"; exit 1; }
+  sleep 0.1
+done
+
+samples="$root/data/samples"
+echo "== loading the sample: England's LAs and Rotherham's October 2018 figures"
+"$bin/carescore" import las "$samples/local_authorities.csv"
+"$bin/carescore" import indicators "$samples/indicators.csv" --year 2018-19
+"$bin/carescore" import values "$samples/monthly_values.csv" --source "rotherham-2018-10"
+"$bin/carescore" import outturns "$samples/annual_outturns.csv" --source "rotherham-outturns"
+
+echo
+echo "== the catalogue, Looked After Children section"
+"$bin/carescore" indicators list --section "Looked After Children"
+echo
+echo "== 6.8 reviews held within timescales, April to October 2018"
+"$bin/carescore" values get --la 372 --code 6.8 --from 2018-04 --to 2018-10
+echo
+echo "== 8.2 three or more placements in 12 months (target: red >= 13%, green < 10.8%)"
+"$bin/carescore" values get --la 372 --code 8.2 --from 2018-04 --to 2018-10
+echo
+echo "carescored is running (pid $(cat "$pidfile")) on $listen; stop it with: kill $(cat "$pidfile")"
+echo "try: $bin/carescore --help"

@@ -1,0 +1,272 @@
+#include "services/indicators/indicator_service.h"
+
+#include "common/row_errors.h"
+#include "google/rpc/error_details.pb.h"
+#include "gtest/gtest.h"
+#include "services/indicators/sqlite_indicator_store.h"
+#include "services/indicators/test_fixtures.h"
+
+namespace carescore::indicators {
+namespace {
+
+using testing::La;
+using testing::NumberLac;
+using testing::Outturn;
+using testing::Reviews;
+using testing::Val;
+
+class IndicatorServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = SqliteIndicatorStore::Open(":memory:");
+    ASSERT_TRUE(opened.ok());
+    store_ = *std::move(opened);
+    service_ = std::make_unique<IndicatorService>(*store_);
+    v1::ImportLocalAuthoritiesRequest las;
+    *las.add_local_authorities() = La("372", "Rotherham");
+    *las.add_local_authorities() = La("382", "Kirklees");
+    ASSERT_TRUE(service_->ImportLocalAuthorities(las).ok());
+    v1::ImportIndicatorsRequest catalogue;
+    *catalogue.add_indicators() = Reviews();
+    *catalogue.add_indicators() = NumberLac();
+    ASSERT_TRUE(service_->ImportIndicators(catalogue).ok());
+  }
+
+  absl::StatusOr<v1::WriteValuesResponse> Write(std::vector<v1::ValueInput> values) {
+    v1::WriteValuesRequest request;
+    request.set_source("test");
+    for (auto& v : values) *request.add_values() = v;
+    return service_->WriteValues(request);
+  }
+
+  size_t StoredCount() {
+    v1::ListValuesRequest all;
+    all.set_include_missing(true);
+    return static_cast<size_t>(service_->ListValues(all)->values_size());
+  }
+
+  std::unique_ptr<SqliteIndicatorStore> store_;
+  std::unique_ptr<IndicatorService> service_;
+};
+
+TEST_F(IndicatorServiceTest, WritesAndReadsRotherhamReviews) {
+  // 6.8, April and October 2018: 119 of 139 and 133 of 148.
+  auto written = Write({Val("372", "6.8", "2018-04", 85.6, 119, 139),
+                        Val("372", "6.8", "2018-10", 89.9, 133, 148)});
+  ASSERT_TRUE(written.ok()) << written.status();
+  EXPECT_EQ(written->written(), 2);
+  v1::ListValuesRequest request;
+  request.set_la_code("372");
+  request.set_indicator_code("6.8");
+  request.set_from_period("2018-04");
+  request.set_to_period("2018-10");
+  auto listed = service_->ListValues(request);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->values_size(), 2);
+  EXPECT_DOUBLE_EQ(listed->values(1).numerator(), 133);
+  EXPECT_DOUBLE_EQ(listed->values(1).denominator(), 148);
+}
+
+TEST_F(IndicatorServiceTest, BadBatchStoresNothingAndNamesEveryRow) {
+  std::vector<v1::ValueInput> batch = {
+      Val("372", "6.8", "2018-04", 85.6, 119, 139),  // good
+      Val("999", "6.8", "2018-05", 50),              // unknown LA
+      Val("372", "9.99", "2018-05", 50),             // unknown indicator
+      Val("372", "6.8", "2018-5", 50),               // malformed period
+      Val("372", "6.8", "2018-06", 101),             // percentage over 100
+      Val("372", "6.8", "2018-07", 50, 3, 2),        // numerator over denominator
+      Val("372", "6.8", "2018-08", 0, 0, 0),         // zero denominator
+      Val("372", "6.8", "2018-09", 31.4, 5, 16),     // disagrees with ratio
+      Val("372", "6.8", "2018-04", 85.6, 119, 139),  // duplicate of row 1
+  };
+  batch[3].set_row(42);  // The caller's own line number is echoed.
+  auto written = Write(batch);
+  ASSERT_FALSE(written.ok());
+  EXPECT_EQ(written.status().code(), absl::StatusCode::kInvalidArgument);
+  const std::string message(written.status().message());
+  EXPECT_NE(message.find("8 bad rows"), std::string::npos) << message;
+  for (const char* expected :
+       {"row 2: field la_code: unknown LA \"999\"", "row 3: field code: unknown indicator",
+        "row 42: field period", "row 5: field value", "row 6: field numerator",
+        "row 7: field denominator", "row 8: field value", "row 9: field period: duplicate"}) {
+    EXPECT_NE(message.find(expected), std::string::npos) << expected << "\n" << message;
+  }
+  auto payload = written.status().GetPayload(kBadRequestTypeUrl);
+  ASSERT_TRUE(payload.has_value());
+  google::rpc::BadRequest details;
+  ASSERT_TRUE(details.ParseFromString(std::string(*payload)));
+  EXPECT_EQ(details.field_violations_size(), 8);
+  EXPECT_EQ(StoredCount(), 0u);
+}
+
+TEST_F(IndicatorServiceTest, RequiresSourceAndRows) {
+  v1::WriteValuesRequest request;
+  *request.add_values() = Val("372", "6.1", "2018-10", 658);
+  EXPECT_EQ(service_->WriteValues(request).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_FALSE(Write({}).ok());
+}
+
+TEST_F(IndicatorServiceTest, DerivesValueFromNumeratorAndDenominator) {
+  ASSERT_TRUE(Write({Val("372", "6.8", "2018-10", std::nullopt, 5, 16)}).ok());
+  v1::ListValuesRequest request;
+  auto listed = service_->ListValues(request);
+  ASSERT_EQ(listed->values_size(), 1);
+  EXPECT_DOUBLE_EQ(listed->values(0).value(), 31.3);
+}
+
+TEST_F(IndicatorServiceTest, HistoryAndDataVersion) {
+  ASSERT_TRUE(Write({Val("372", "6.1", "2018-09", 651)}).ok());
+  ASSERT_TRUE(Write({Val("372", "6.1", "2018-09", 653)}).ok());
+  v1::ListValueHistoryRequest history;
+  history.set_la_code("372");
+  history.set_indicator_code("6.1");
+  history.set_month("2018-09");
+  auto h = service_->ListValueHistory(history);
+  ASSERT_TRUE(h.ok());
+  ASSERT_EQ(h->values_size(), 2);
+  EXPECT_EQ(h->values(0).revision(), 1);
+  EXPECT_DOUBLE_EQ(h->values(1).value(), 653);
+  history.set_month("2018-08");
+  EXPECT_EQ(service_->ListValueHistory(history).status().code(), absl::StatusCode::kNotFound);
+
+  v1::GetDataVersionRequest version;
+  version.set_la_code("372");
+  EXPECT_EQ(service_->GetDataVersion(version)->data_version(), 2);
+  version.set_la_code("382");
+  EXPECT_EQ(service_->GetDataVersion(version)->data_version(), 0);
+  version.set_la_code("999");
+  EXPECT_EQ(service_->GetDataVersion(version).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(IndicatorServiceTest, OutturnsAreFinancialYears) {
+  ASSERT_TRUE(Write({Outturn("372", "6.8", "2017-18", 91.2)}).ok());
+  v1::ValueInput bad = Outturn("372", "6.8", "2017-19", 91.2);
+  auto rejected = Write({bad});
+  ASSERT_FALSE(rejected.ok());
+  EXPECT_NE(rejected.status().message().find("field financial_year"), absl::string_view::npos);
+  v1::ListValuesRequest request;
+  request.set_period_kind(v1::PERIOD_KIND_FINANCIAL_YEAR);
+  request.set_from_period("2015-16");
+  auto listed = service_->ListValues(request);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->values_size(), 1);
+  EXPECT_EQ(listed->values(0).financial_year(), "2017-18");
+  request.set_from_period("2018-10");  // a month where a year is expected
+  EXPECT_EQ(service_->ListValues(request).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(IndicatorServiceTest, PagesThroughValues) {
+  std::vector<v1::ValueInput> batch;
+  for (int m = 1; m <= 10; ++m) {
+    batch.push_back(Val("372", "6.1", absl::StrFormat("2018-%02d", m), 600 + m));
+    batch.push_back(Val("382", "6.1", absl::StrFormat("2018-%02d", m), 700 + m));
+  }
+  ASSERT_TRUE(Write(batch).ok());
+  v1::ListValuesRequest request;
+  request.set_page_size(7);
+  int seen = 0;
+  int pages = 0;
+  do {
+    auto page = service_->ListValues(request);
+    ASSERT_TRUE(page.ok()) << page.status();
+    seen += page->values_size();
+    ++pages;
+    request.set_page_token(page->next_page_token());
+  } while (!request.page_token().empty());
+  EXPECT_EQ(seen, 20);
+  EXPECT_EQ(pages, 3);
+  request.set_page_token("not-a-token!");
+  EXPECT_EQ(service_->ListValues(request).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(IndicatorServiceTest, TargetsMustAgreeWithPolarityAndKnownCodes) {
+  v1::SetTargetsRequest request;
+  v1::Target* good = request.add_targets();
+  good->set_indicator_code("6.8");
+  good->set_financial_year("2018-19");
+  good->set_kind(v1::TARGET_KIND_THRESHOLDS);
+  good->set_red_threshold(90);
+  good->set_green_threshold(95);
+  ASSERT_TRUE(service_->SetTargets(request).ok());
+
+  v1::SetTargetsRequest bad;
+  v1::Target* inverted = bad.add_targets();
+  *inverted = *good;
+  inverted->set_red_threshold(96);
+  v1::Target* unknown = bad.add_targets();
+  *unknown = *good;
+  unknown->set_indicator_code("0.0");
+  v1::Target* info = bad.add_targets();
+  *info = *good;
+  info->set_indicator_code("6.1");
+  auto rejected = service_->SetTargets(bad);
+  ASSERT_FALSE(rejected.ok());
+  const std::string message(rejected.status().message());
+  EXPECT_NE(message.find("row 1: field red_threshold"), std::string::npos) << message;
+  EXPECT_NE(message.find("row 2: field indicator_code"), std::string::npos);
+  EXPECT_NE(message.find("row 3: field kind"), std::string::npos);
+
+  v1::ListTargetsRequest list;
+  list.set_indicator_code("6.8");
+  auto targets = service_->ListTargets(list);
+  ASSERT_EQ(targets->targets_size(), 1);
+  EXPECT_DOUBLE_EQ(targets->targets(0).red_threshold(), 90);
+}
+
+TEST_F(IndicatorServiceTest, MilestonesReplaceTheTrajectory) {
+  v1::SetMilestonesRequest request;
+  request.set_indicator_code("6.8");
+  v1::Milestone* sep = request.add_milestones();
+  sep->set_month("2018-09");
+  sep->set_target_value(85);
+  v1::Milestone* mar = request.add_milestones();
+  mar->set_month("2019-03");
+  mar->set_target_value(98);
+  ASSERT_TRUE(service_->SetMilestones(request).ok());
+  request.mutable_milestones()->RemoveLast();
+  ASSERT_TRUE(service_->SetMilestones(request).ok());
+  v1::ListMilestonesRequest list;
+  list.set_indicator_code("6.8");
+  auto listed = service_->ListMilestones(list);
+  ASSERT_EQ(listed->milestones_size(), 1);
+  EXPECT_EQ(listed->milestones(0).month(), "2018-09");
+  request.set_indicator_code("6.1");
+  EXPECT_FALSE(service_->SetMilestones(request).ok());
+}
+
+TEST_F(IndicatorServiceTest, CatalogueAndLasValidateAndPage) {
+  v1::ImportIndicatorsRequest bad;
+  v1::Indicator* no_polarity = bad.add_indicators();
+  *no_polarity = Reviews();
+  no_polarity->clear_polarity();
+  *bad.add_indicators() = Reviews();
+  auto rejected = service_->ImportIndicators(bad);
+  ASSERT_FALSE(rejected.ok());
+  EXPECT_NE(rejected.status().message().find("row 1: field polarity"), absl::string_view::npos);
+  EXPECT_NE(rejected.status().message().find("row 2: field code"), absl::string_view::npos);
+
+  v1::GetIndicatorRequest get;
+  get.set_code("6.8");
+  auto got = service_->GetIndicator(get);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->indicator().effective_decimal_places(), 1);
+  get.set_code("nope");
+  EXPECT_EQ(service_->GetIndicator(get).status().code(), absl::StatusCode::kNotFound);
+
+  v1::ListLocalAuthoritiesRequest list;
+  list.set_page_size(1);
+  auto page = service_->ListLocalAuthorities(list);
+  ASSERT_EQ(page->local_authorities_size(), 1);
+  list.set_page_token(page->next_page_token());
+  auto page2 = service_->ListLocalAuthorities(list);
+  ASSERT_EQ(page2->local_authorities_size(), 1);
+  EXPECT_EQ(page2->local_authorities(0).la_code(), "382");
+  EXPECT_TRUE(page2->next_page_token().empty());
+
+  v1::ImportLocalAuthoritiesRequest las;
+  *las.add_local_authorities() = La("37", "Bad");
+  EXPECT_FALSE(service_->ImportLocalAuthorities(las).ok());
+}
+
+}  // namespace
+}  // namespace carescore::indicators
