@@ -1,5 +1,11 @@
 #include "common/server_flags.h"
 
+#include <filesystem>
+#include <system_error>
+
+#include "absl/strings/str_cat.h"
+#include "common/logging.h"
+
 namespace carescore {
 
 void AddServerFlags(CLI::App& app, ServerFlags& flags) {
@@ -21,6 +27,21 @@ void AddServerFlags(CLI::App& app, ServerFlags& flags) {
                  "Seconds in-flight calls get to finish on SIGTERM")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+}
+
+absl::StatusOr<ServerOptions> PrepareServer(const ServerFlags& flags) {
+  absl::Status logging = ConfigureLogging(flags.log_format, flags.log_level);
+  if (!logging.ok()) return logging;
+  std::error_code ec;
+  std::filesystem::create_directories(flags.data_dir, ec);
+  if (ec) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot create data dir ", flags.data_dir, ": ", ec.message()));
+  }
+  ServerOptions options;
+  options.listen = flags.listen;
+  options.grace = absl::Seconds(flags.shutdown_grace_seconds);
+  return options;
 }
 
 }  // namespace carescore

@@ -9,6 +9,8 @@
 #include <string>
 
 #include "CLI/CLI.hpp"
+#include "absl/status/statusor.h"
+#include "common/server_runner.h"
 
 namespace carescore {
 
@@ -21,6 +23,12 @@ struct ServerFlags {
 };
 
 void AddServerFlags(CLI::App& app, ServerFlags& flags);
+
+// What every server does once its flags are parsed: configures logging and
+// creates the data folder. Returns the options to serve with;
+// InvalidArgument for a bad logging flag, Unavailable if the folder cannot
+// be created.
+absl::StatusOr<ServerOptions> PrepareServer(const ServerFlags& flags);
 
 }  // namespace carescore
 

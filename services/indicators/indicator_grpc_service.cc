@@ -91,7 +91,6 @@ grpc::Status IndicatorGrpcService::ImportValues(
                             "same source (or none after the first)");
       }
     }
-    values.reserve(values.size() + static_cast<size_t>(chunk.values_size()));
     for (v1::ValueInput& v : *chunk.mutable_values()) values.push_back(std::move(v));
   }
   if (context->IsCancelled()) {

@@ -2,10 +2,9 @@
 // containers. Wires the SQLite store, the rules and the wire edge.
 
 #include <filesystem>
-#include <memory>
+#include <iostream>
 
 #include "CLI/CLI.hpp"
-#include "common/logging.h"
 #include "common/server_flags.h"
 #include "common/server_runner.h"
 #include "services/indicators/indicator_grpc_service.h"
@@ -19,12 +18,11 @@ int main(int argc, char** argv) {
   carescore::ServerFlags flags;
   carescore::AddServerFlags(app, flags);
   CLI11_PARSE(app, argc, argv);
-  if (absl::Status s = carescore::ConfigureLogging(flags.log_format, flags.log_level); !s.ok()) {
-    fprintf(stderr, "%s\n", std::string(s.message()).c_str());
+  absl::StatusOr<carescore::ServerOptions> options = carescore::PrepareServer(flags);
+  if (!options.ok()) {
+    std::cerr << options.status().message() << "\n";
     return 2;
   }
-  std::error_code ec;
-  std::filesystem::create_directories(flags.data_dir, ec);
   const std::string path = (std::filesystem::path(flags.data_dir) / "indicators.db").string();
   auto store = carescore::indicators::SqliteIndicatorStore::Open(path);
   if (!store.ok()) {
@@ -33,10 +31,8 @@ int main(int argc, char** argv) {
   }
   carescore::indicators::IndicatorService service(**store);
   carescore::indicators::IndicatorGrpcService grpc_service(service);
-  carescore::ServerOptions options;
-  options.listen = flags.listen;
-  options.grace = absl::Seconds(flags.shutdown_grace_seconds);
-  absl::Status served = carescore::ServeUntilSignal(options, {{carescore::v1::IndicatorService::service_full_name(), &grpc_service}});
+  absl::Status served = carescore::ServeUntilSignal(
+      *options, {{carescore::v1::IndicatorService::service_full_name(), &grpc_service}});
   if (!served.ok()) {
     spdlog::critical("{}", std::string(served.message()));
     return 1;
