@@ -21,13 +21,13 @@ bool IsValidUtf8(absl::string_view text, size_t& bad_offset) {
       continue;
     } else if ((c & 0xE0) == 0xC0) {
       len = 2;
-      cp = c & 0x1Fu;
+      cp = c & 0x1FU;
     } else if ((c & 0xF0) == 0xE0) {
       len = 3;
-      cp = c & 0x0Fu;
+      cp = c & 0x0FU;
     } else if ((c & 0xF8) == 0xF0) {
       len = 4;
-      cp = c & 0x07u;
+      cp = c & 0x07U;
     } else {
       bad_offset = i;
       return false;
@@ -42,7 +42,7 @@ bool IsValidUtf8(absl::string_view text, size_t& bad_offset) {
         bad_offset = i;
         return false;
       }
-      cp = (cp << 6) | (cc & 0x3Fu);
+      cp = (cp << 6) | (cc & 0x3FU);
     }
     // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8.
     const bool overlong = (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||

@@ -1,5 +1,6 @@
 #include "common/validation.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -13,10 +14,8 @@ namespace carescore {
 namespace {
 
 bool AllDigits(absl::string_view s) {
-  for (char c : s) {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
-  }
-  return true;
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); });
 }
 
 std::string Num(double v) { return absl::StrFormat("%.10g", v); }
@@ -40,10 +39,9 @@ bool IsOnsCode(absl::string_view code) {
 
 bool IsIndicatorCode(absl::string_view code) {
   if (code.empty() || code.size() > 64) return false;
-  for (char c : code) {
-    if (absl::ascii_isspace(static_cast<unsigned char>(c)) || c == ',' || c == '"') return false;
-  }
-  return true;
+  return std::none_of(code.begin(), code.end(), [](char c) {
+    return absl::ascii_isspace(static_cast<unsigned char>(c)) || c == ',' || c == '"';
+  });
 }
 
 bool CheckLocalAuthority(const v1::LocalAuthority& la, int row, RowErrors& errors) {
@@ -213,10 +211,13 @@ bool CheckValueInput(const v1::Indicator& indicator, const v1::ValueInput& input
     default:
       errors.Add(row, "period", "a month or a financial year is required");
   }
-  const bool ok_numbers =
-      CheckFinite("value", input.has_value(), input.value(), row, errors) &
-      CheckFinite("numerator", input.has_numerator(), input.numerator(), row, errors) &
-      CheckFinite("denominator", input.has_denominator(), input.denominator(), row, errors);
+  // Every non-finite field is reported, so no short-circuit.
+  bool ok_numbers = CheckFinite("value", input.has_value(), input.value(), row, errors);
+  ok_numbers = CheckFinite("numerator", input.has_numerator(), input.numerator(), row, errors) &&
+               ok_numbers;
+  ok_numbers =
+      CheckFinite("denominator", input.has_denominator(), input.denominator(), row, errors) &&
+      ok_numbers;
   if (!ok_numbers) return false;
 
   const bool is_percent = indicator.unit() == v1::UNIT_PERCENT;

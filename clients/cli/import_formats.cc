@@ -123,11 +123,16 @@ absl::StatusOr<Catalogue> ParseCatalogue(const CsvTable& table,
     CheckIndicator(ind, row.line, errors);
 
     std::optional<double> red, green, low, high, tolerance;
-    const bool numbers_ok = ReadNumber(table, row, "red_threshold", errors, red) &
-                            ReadNumber(table, row, "green_threshold", errors, green) &
-                            ReadNumber(table, row, "range_low", errors, low) &
-                            ReadNumber(table, row, "range_high", errors, high) &
-                            ReadNumber(table, row, "range_tolerance_pct", errors, tolerance);
+    // Every bad number is reported, so no short-circuit.
+    bool numbers_ok = true;
+    for (const auto& [column, out] :
+         {std::pair<const char*, std::optional<double>*>{"red_threshold", &red},
+          {"green_threshold", &green},
+          {"range_low", &low},
+          {"range_high", &high},
+          {"range_tolerance_pct", &tolerance}}) {
+      numbers_ok = ReadNumber(table, row, column, errors, *out) && numbers_ok;
+    }
     const bool has_thresholds = red || green || low || high || tolerance;
     if (numbers_ok && year.has_value() && ind.polarity() != v1::POLARITY_INFO &&
         ind.polarity() != v1::POLARITY_UNSPECIFIED) {
