@@ -30,7 +30,7 @@ void BlockShutdownSignals() {
 
 absl::Status ServeUntilSignal(const ServerOptions& options,
                               const std::vector<HostedService>& services,
-                              const std::function<void(int port)>& on_started) {
+                              const std::function<void(grpc::Server&, int port)>& on_started) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -42,11 +42,11 @@ absl::Status ServeUntilSignal(const ServerOptions& options,
   if (server == nullptr || port == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen));
   }
+  if (on_started) on_started(*server, port);
   grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
   health->SetServingStatus(true);
   for (const HostedService& hosted : services) health->SetServingStatus(hosted.name, true);
   spdlog::info("serving on {} (port {})", options.listen, port);
-  if (on_started) on_started(port);
 
   sigset_t set = ShutdownSignals();
   int signal_number = 0;

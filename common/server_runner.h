@@ -37,12 +37,13 @@ struct HostedService {
 void BlockShutdownSignals();
 
 // Serves `services` until a shutdown signal; health answers SERVING for ""
-// and for each service's name while serving. Unavailable if the
-// address cannot be bound. `on_started` (optional) runs once serving, with
-// the bound port.
+// and for each service's name while serving. `on_started` (optional) runs
+// once the server has started and before health says SERVING, with the
+// server (for its in-process channel) and the bound port. Unavailable if the
+// address cannot be bound.
 [[nodiscard]] absl::Status ServeUntilSignal(const ServerOptions& options,
                                             const std::vector<HostedService>& services,
-                                            const std::function<void(int port)>& on_started = {});
+                                            const std::function<void(grpc::Server&, int port)>& on_started = {});
 
 }  // namespace carescore
 

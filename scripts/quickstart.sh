@@ -37,11 +37,18 @@ for _ in $(seq 100); do
 done
 
 samples="$root/data/samples"
+england="$root/data/england"
 echo "== loading the sample: England's LAs and Rotherham's October 2018 figures"
 "$bin/carescore" import las "$samples/local_authorities.csv"
 "$bin/carescore" import indicators "$samples/indicators.csv" --year 2018-19
 "$bin/carescore" import values "$samples/monthly_values.csv" --source "rotherham-2018-10"
 "$bin/carescore" import outturns "$samples/annual_outturns.csv" --source "rotherham-outturns"
+"$bin/carescore" import benchmarks "$samples/published_benchmarks.csv" --year 2016-17
+echo "== and the national statistics: every LA's outturns 2015-16 to 2024-25, and statistical neighbours"
+"$bin/carescore" import indicators "$england/indicators.csv"
+"$bin/carescore" import outturns "$england/outturns.csv" --source "dfe-lait"
+"$bin/carescore" import neighbours "$england/statistical_neighbours_2021.csv" --model 2021
+"$bin/carescore" import neighbours "$england/statistical_neighbours_2025.csv" --model 2025
 
 echo
 echo "== the catalogue, Looked After Children section"
@@ -52,6 +59,12 @@ echo "== 6.8 reviews held within timescales, April to October 2018"
 echo
 echo "== 8.2 three or more placements in 12 months (target: red >= 13%, green < 10.8%)"
 "$bin/carescore" values get --la 372 --code 8.2 --from 2018-04 --to 2018-10
+echo
+echo "== 8.1 placement stability against the comparators printed in the report (2016-17)"
+"$bin/carescore" benchmark --la 372 --code 8.1 --year 2016-17 --source published
+echo
+echo "== Rotherham's care leavers in suitable accommodation against England, 2024-25 (computed)"
+"$bin/carescore" benchmark --la 372 --code CareLeaverAcc --year 2024-25 --source computed
 echo
 echo "carescored is running (pid $(cat "$pidfile")) on $listen; stop it with: kill $(cat "$pidfile")"
 echo "try: $bin/carescore --help"

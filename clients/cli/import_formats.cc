@@ -211,4 +211,74 @@ absl::StatusOr<std::vector<v1::ValueInput>> ParseValues(const CsvTable& table,
   return out;
 }
 
+absl::StatusOr<std::vector<v1::Neighbour>> ParseNeighbours(const CsvTable& table) {
+  absl::Status columns = table.RequireColumns({"la_code", "neighbour_la_code", "rank"});
+  if (!columns.ok()) return columns;
+  RowErrors errors;
+  std::vector<v1::Neighbour> out;
+  if (table.rows().empty()) errors.Add(0, "file", "has a header but no rows");
+  for (const CsvRow& row : table.rows()) {
+    v1::Neighbour n;
+    n.set_row(row.line);
+    n.set_la_code(std::string(table.Field(row, "la_code")));
+    n.set_neighbour_la_code(std::string(table.Field(row, "neighbour_la_code")));
+    n.set_closeness(std::string(table.Field(row, "closeness")));
+    const absl::string_view rank = table.Field(row, "rank");
+    int value = 0;
+    if (!absl::SimpleAtoi(rank, &value)) {
+      errors.Add(row.line, "rank", absl::StrCat("\"", rank, "\" is not a whole number"));
+    }
+    n.set_rank(value);
+    if (!IsLaCode(n.la_code())) {
+      errors.Add(row.line, "la_code", absl::StrCat("\"", n.la_code(), "\" is not a DfE LA code"));
+    }
+    if (!IsLaCode(n.neighbour_la_code())) {
+      errors.Add(row.line, "neighbour_la_code",
+                 absl::StrCat("\"", n.neighbour_la_code(), "\" is not a DfE LA code"));
+    }
+    out.push_back(std::move(n));
+  }
+  absl::Status s = errors.ToStatus("neighbours");
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<std::vector<v1::PublishedComparator>> ParsePublishedComparators(
+    const CsvTable& table, std::optional<FinancialYear> year) {
+  absl::Status columns = table.RequireColumns(
+      {"la_code", "code", "statistical_neighbour_average", "best_statistical_neighbour",
+       "national_average", "national_top_quartile_threshold"});
+  if (!columns.ok()) return columns;
+  RowErrors errors;
+  std::vector<v1::PublishedComparator> out;
+  if (table.rows().empty()) errors.Add(0, "file", "has a header but no rows");
+  for (const CsvRow& row : table.rows()) {
+    v1::PublishedComparator c;
+    c.set_row(row.line);
+    c.set_la_code(std::string(table.Field(row, "la_code")));
+    c.set_indicator_code(std::string(table.Field(row, "code")));
+    const absl::string_view row_year = table.Field(row, "year");
+    if (!row_year.empty()) {
+      c.set_financial_year(std::string(row_year));
+    } else if (year.has_value()) {
+      c.set_financial_year(year->ToString());
+    } else {
+      errors.Add(row.line, "year", "no comparator year: add a year column or give --year YYYY-YY");
+    }
+    std::optional<double> sn, best, national, top;
+    ReadNumber(table, row, "statistical_neighbour_average", errors, sn);
+    ReadNumber(table, row, "best_statistical_neighbour", errors, best);
+    ReadNumber(table, row, "national_average", errors, national);
+    ReadNumber(table, row, "national_top_quartile_threshold", errors, top);
+    if (sn) c.set_sn_average(*sn);
+    if (best) c.set_best_sn(*best);
+    if (national) c.set_national_average(*national);
+    if (top) c.set_top_quartile_threshold(*top);
+    out.push_back(std::move(c));
+  }
+  absl::Status s = errors.ToStatus("published comparators");
+  if (!s.ok()) return s;
+  return out;
+}
+
 }  // namespace carescore::cli

@@ -14,6 +14,10 @@
 //               decimal_places,quartiles,source_measure]
 //   values:     la_code,code,period,value[,numerator,denominator]
 //   outturns:   la_code,code,financial_year,value[,numerator,denominator]
+//   neighbours: la_code,neighbour_la_code,rank[,closeness]
+//   published comparators: la_code,code,statistical_neighbour_average,
+//               best_statistical_neighbour,national_average,
+//               national_top_quartile_threshold[,year]
 //
 // A value of "", "-", "c", "x" or ".." is missing (suppressed or not
 // recorded) and stays missing.
@@ -22,6 +26,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "carescore/v1/benchmarks.pb.h"
 #include "carescore/v1/indicators.pb.h"
 #include "common/csv.h"
 #include "common/period.h"
@@ -51,6 +56,14 @@ enum class PeriodColumn { kMonth, kFinancialYear };
 // Each input's `row` is its file line.
 absl::StatusOr<std::vector<v1::ValueInput>> ParseValues(const CsvTable& table,
                                                         PeriodColumn period);
+
+// Each neighbour's `row` is its file line.
+absl::StatusOr<std::vector<v1::Neighbour>> ParseNeighbours(const CsvTable& table);
+
+// The comparator year comes from a `year` column, or `year` for rows
+// without one; a row with neither is an error. Each `row` is the file line.
+absl::StatusOr<std::vector<v1::PublishedComparator>> ParsePublishedComparators(
+    const CsvTable& table, std::optional<FinancialYear> year);
 
 }  // namespace carescore::cli
 

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "carescore/v1/benchmarks.grpc.pb.h"
 #include "carescore/v1/indicators.grpc.pb.h"
 #include "clients/cli/import_formats.h"
 #include "clients/cli/output.h"
@@ -18,6 +19,7 @@
 #include "common/grpc_status.h"
 #include "common/measure.h"
 #include "common/period.h"
+#include "services/benchmarks/comparators.h"
 #include "grpcpp/grpcpp.h"
 
 namespace carescore::cli {
@@ -59,6 +61,10 @@ nlohmann::json Optional(bool present, double v) {
 absl::Status Rpc(const grpc::Status& status, absl::string_view what) {
   if (status.ok()) return absl::OkStatus();
   absl::Status s = FromGrpcStatus(status);
+  if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED) {
+    return absl::Status(s.code(), absl::StrCat(what, ": the server does not host this service (",
+                                               s.message(), "); point --server at one that does"));
+  }
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
       status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
     return absl::Status(s.code(), absl::StrCat(what, ": the server did not answer (",
@@ -72,13 +78,13 @@ class Client {
   explicit Client(const GlobalOptions& options) : options_(options) {}
 
   v1::IndicatorService::Stub& indicators() {
-    if (!stub_) {
-      grpc::ChannelArguments args;
-      args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
-      stub_ = v1::IndicatorService::NewStub(grpc::CreateCustomChannel(
-          options_.server, grpc::InsecureChannelCredentials(), args));
-    }
+    if (!stub_) stub_ = v1::IndicatorService::NewStub(Channel());
     return *stub_;
+  }
+
+  v1::BenchmarkService::Stub& benchmarks() {
+    if (!benchmarks_) benchmarks_ = v1::BenchmarkService::NewStub(Channel());
+    return *benchmarks_;
   }
 
   void Prepare(grpc::ClientContext& ctx, bool long_running = false) const {
@@ -90,8 +96,19 @@ class Client {
   absl::StatusOr<Format> format() const { return ParseFormat(options_.format); }
 
  private:
+  std::shared_ptr<grpc::Channel> Channel() {
+    if (!channel_) {
+      grpc::ChannelArguments args;
+      args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
+      channel_ = grpc::CreateCustomChannel(options_.server, grpc::InsecureChannelCredentials(), args);
+    }
+    return channel_;
+  }
+
   const GlobalOptions& options_;
+  std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::IndicatorService::Stub> stub_;
+  std::unique_ptr<v1::BenchmarkService::Stub> benchmarks_;
 };
 
 absl::Status PrintTable(Client& client, const Table& table) {
@@ -422,6 +439,167 @@ absl::Status ListTargets(Client& client, const std::string& code, const std::str
   return PrintTable(client, table);
 }
 
+
+absl::Status ImportNeighbours(Client& client, const std::string& path, const std::string& model) {
+  absl::StatusOr<CsvTable> table = CsvTable::ReadFile(path);
+  if (!table.ok()) return table.status();
+  absl::StatusOr<std::vector<v1::Neighbour>> neighbours = ParseNeighbours(*table);
+  if (!neighbours.ok()) return InFile(neighbours.status(), path);
+  v1::ImportNeighboursRequest request;
+  request.set_model(model);
+  for (auto& n : *neighbours) *request.add_neighbours() = std::move(n);
+  v1::ImportNeighboursResponse response;
+  grpc::ClientContext ctx;
+  client.Prepare(ctx);
+  absl::Status s = Rpc(client.benchmarks().ImportNeighbours(&ctx, request, &response), path);
+  if (!s.ok()) return InFile(s, path);
+  std::cout << "imported " << response.written() << " neighbours of "
+            << response.local_authorities() << " local authorities (model " << model
+            << ") from " << path << "\n";
+  return absl::OkStatus();
+}
+
+absl::Status ImportBenchmarks(Client& client, const std::string& path, const std::string& year) {
+  std::optional<FinancialYear> fy;
+  if (!year.empty()) {
+    absl::StatusOr<FinancialYear> parsed = FinancialYear::Parse(year);
+    if (!parsed.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("--year: ", parsed.status().message()));
+    }
+    fy = *parsed;
+  }
+  absl::StatusOr<CsvTable> table = CsvTable::ReadFile(path);
+  if (!table.ok()) return table.status();
+  absl::StatusOr<std::vector<v1::PublishedComparator>> comparators =
+      ParsePublishedComparators(*table, fy);
+  if (!comparators.ok()) return InFile(comparators.status(), path);
+  v1::ImportPublishedComparatorsRequest request;
+  for (auto& c : *comparators) *request.add_comparators() = std::move(c);
+  v1::ImportPublishedComparatorsResponse response;
+  grpc::ClientContext ctx;
+  client.Prepare(ctx);
+  absl::Status s =
+      Rpc(client.benchmarks().ImportPublishedComparators(&ctx, request, &response), path);
+  if (!s.ok()) return InFile(s, path);
+  std::cout << "imported " << response.written() << " published comparators from " << path
+            << "\n";
+  return absl::OkStatus();
+}
+
+struct BenchmarkOptions {
+  std::string la;
+  std::string code;
+  std::string period;
+  std::string year;
+  std::string source;
+  std::string sn = "mean";
+  std::string model;
+};
+
+absl::Status PeriodChoice(const std::string& period, const std::string& year) {
+  if (period.empty() == year.empty()) {
+    return absl::InvalidArgumentError("give exactly one of --period YYYY-MM or --year YYYY-YY");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Benchmark(Client& client, const BenchmarkOptions& o) {
+  absl::Status choice = PeriodChoice(o.period, o.year);
+  if (!choice.ok()) return choice;
+  v1::GetBenchmarkRequest request;
+  request.set_la_code(o.la);
+  request.set_indicator_code(o.code);
+  if (!o.period.empty()) {
+    request.set_month(o.period);
+  } else {
+    request.set_financial_year(o.year);
+  }
+  if (o.source == "published") request.set_source(v1::COMPARATOR_SOURCE_PUBLISHED);
+  if (o.source == "computed") request.set_source(v1::COMPARATOR_SOURCE_COMPUTED);
+  request.set_sn_aggregate(o.sn == "median" ? v1::SN_AGGREGATE_MEDIAN : v1::SN_AGGREGATE_MEAN);
+  request.set_model(o.model);
+  v1::GetBenchmarkResponse response;
+  grpc::ClientContext ctx;
+  client.Prepare(ctx);
+  absl::Status s = Rpc(client.benchmarks().GetBenchmark(&ctx, request, &response), "benchmark");
+  if (!s.ok()) return s;
+  const v1::Benchmark& b = response.benchmark();
+  const int places = b.decimal_places();
+  Table table({"la_code", "code", "period", "value", "sn_average", "best_sn", "national_average",
+               "top_quartile_threshold", "quartile", "rank", "rank_of", "source"});
+  table.AddRow({b.la_code(), b.indicator_code(),
+                b.period_case() == v1::Benchmark::kFinancialYear ? b.financial_year() : b.month(),
+                Optional(b.has_value(), b.value()), Optional(b.has_sn_average(), b.sn_average()),
+                Optional(b.has_best_sn(), b.best_sn()),
+                Optional(b.has_national_average(), b.national_average()),
+                Optional(b.has_top_quartile_threshold(), b.top_quartile_threshold()),
+                benchmarks::BandLetter(b.quartile()),
+                b.rank() > 0 ? nlohmann::json(b.rank()) : nlohmann::json(nullptr),
+                b.rank_of() > 0 ? nlohmann::json(b.rank_of()) : nlohmann::json(nullptr),
+                b.source() == v1::COMPARATOR_SOURCE_PUBLISHED ? "published" : "computed"});
+  // Values and best SN are LAs' own figures; averages and cut points are
+  // shown with at least one decimal, as the DfE prints them.
+  for (const char* column : {"value", "best_sn"}) table.SetPlaces(column, places);
+  for (const char* column : {"sn_average", "national_average", "top_quartile_threshold"}) {
+    table.SetPlaces(column, std::max(1, places));
+  }
+  absl::Status printed = PrintTable(client, table);
+  // Context that does not fit the columns goes to stderr, so CSV stays clean.
+  if (b.source() == v1::COMPARATOR_SOURCE_COMPUTED && !b.model().empty()) {
+    std::cerr << "statistical neighbours: model " << b.model() << ", " << b.sn_count() << " of "
+              << b.sn_size() << " with a value, "
+              << (b.sn_aggregate() == v1::SN_AGGREGATE_MEDIAN ? "median" : "mean")
+              << (b.best_sn_la_code().empty() ? "" : ", best is LA " + b.best_sn_la_code())
+              << "\n";
+  }
+  for (const std::string& note : b.notes()) std::cerr << "note: " << note << "\n";
+  return printed;
+}
+
+absl::Status Rank(Client& client, const std::string& code, const std::string& period,
+                  const std::string& year) {
+  absl::Status choice = PeriodChoice(period, year);
+  if (!choice.ok()) return choice;
+  v1::ListRanksRequest request;
+  request.set_indicator_code(code);
+  if (!period.empty()) {
+    request.set_month(period);
+  } else {
+    request.set_financial_year(year);
+  }
+  v1::ListRanksResponse response;
+  grpc::ClientContext ctx;
+  client.Prepare(ctx);
+  absl::Status s = Rpc(client.benchmarks().ListRanks(&ctx, request, &response), "rank");
+  if (!s.ok()) return s;
+  Table table({"rank", "la_code", "name", "value", "quartile", "rank_of"});
+  table.SetPlaces("value", response.decimal_places());
+  for (const auto& r : response.ranks()) {
+    table.AddRow({r.rank(), r.la_code(), r.name(), r.value(), benchmarks::BandLetter(r.quartile()),
+                  response.rank_of()});
+  }
+  absl::Status printed = PrintTable(client, table);
+  for (const std::string& note : response.notes()) std::cerr << "note: " << note << "\n";
+  return printed;
+}
+
+absl::Status ListNeighbours(Client& client, const std::string& la, const std::string& model) {
+  v1::ListNeighboursRequest request;
+  request.set_la_code(la);
+  request.set_model(model);
+  v1::ListNeighboursResponse response;
+  grpc::ClientContext ctx;
+  client.Prepare(ctx);
+  absl::Status s =
+      Rpc(client.benchmarks().ListNeighbours(&ctx, request, &response), "neighbours list");
+  if (!s.ok()) return s;
+  Table table({"la_code", "neighbour_la_code", "rank", "closeness", "model"});
+  for (const auto& n : response.neighbours()) {
+    table.AddRow({n.la_code(), n.neighbour_la_code(), n.rank(), n.closeness(), response.model()});
+  }
+  return PrintTable(client, table);
+}
+
 }  // namespace
 }  // namespace carescore::cli
 
@@ -448,7 +626,7 @@ int main(int argc, char** argv) {
   // import
   CLI::App* import = app.add_subcommand("import", "Load a CSV file into the server");
   import->require_subcommand(1);
-  std::string file, year, la, source;
+  std::string file, year, la, source, period, code;
   CLI::App* import_las = import->add_subcommand("las", "Local authorities (la_code,ons_code,name,region,status)");
   import_las->add_option("FILE", file)->required()->check(CLI::ExistingFile);
   import_las->callback([&] { run(carescore::cli::ImportLas(client, file)); });
@@ -471,6 +649,42 @@ int main(int argc, char** argv) {
                                      source));
   });
 
+  std::string model;
+  CLI::App* import_neighbours = import->add_subcommand("neighbours", "Statistical neighbours (la_code,neighbour_la_code,rank,closeness)");
+  import_neighbours->add_option("FILE", file)->required()->check(CLI::ExistingFile);
+  import_neighbours->add_option("--model", model, "Name of the neighbour model, e.g. 2025")->required();
+  import_neighbours->callback([&] { run(carescore::cli::ImportNeighbours(client, file, model)); });
+  CLI::App* import_benchmarks = import->add_subcommand("benchmarks", "Published comparators (la_code,code,statistical_neighbour_average,...[,year])");
+  import_benchmarks->add_option("FILE", file)->required()->check(CLI::ExistingFile);
+  import_benchmarks->add_option("--year", year, "Comparator year for rows without a year column, e.g. 2016-17");
+  import_benchmarks->callback([&] { run(carescore::cli::ImportBenchmarks(client, file, year)); });
+
+  // benchmark, rank, neighbours
+  carescore::cli::BenchmarkOptions bench;
+  CLI::App* benchmark = app.add_subcommand("benchmark", "Comparators for one LA, indicator and period");
+  benchmark->add_option("--la", bench.la, "LA code")->required();
+  benchmark->add_option("--code", bench.code, "Indicator code")->required();
+  benchmark->add_option("--period", bench.period, "Month, YYYY-MM");
+  benchmark->add_option("--year", bench.year, "Financial year, YYYY-YY");
+  benchmark->add_option("--source", bench.source, "published or computed (default: published if held)")
+      ->check(CLI::IsMember({"published", "computed"}));
+  benchmark->add_option("--sn", bench.sn, "Statistical neighbour aggregate: mean or median")
+      ->check(CLI::IsMember({"mean", "median"}))
+      ->capture_default_str();
+  benchmark->add_option("--model", bench.model, "Neighbour model (default: the latest)");
+  benchmark->callback([&] { run(carescore::cli::Benchmark(client, bench)); });
+  CLI::App* rank = app.add_subcommand("rank", "Every LA with a value, ranked, with quartile bands");
+  rank->add_option("--code", code, "Indicator code")->required();
+  rank->add_option("--period", period, "Month, YYYY-MM");
+  rank->add_option("--year", year, "Financial year, YYYY-YY");
+  rank->callback([&] { run(carescore::cli::Rank(client, code, period, year)); });
+  CLI::App* neighbours = app.add_subcommand("neighbours", "Statistical neighbours");
+  neighbours->require_subcommand(1);
+  CLI::App* neighbours_list = neighbours->add_subcommand("list", "An LA's neighbours, closest first");
+  neighbours_list->add_option("--la", la, "LA code")->required();
+  neighbours_list->add_option("--model", model, "Model (default: the latest)");
+  neighbours_list->callback([&] { run(carescore::cli::ListNeighbours(client, la, model)); });
+
   // las
   CLI::App* las = app.add_subcommand("las", "Local authorities");
   las->require_subcommand(1);
@@ -482,7 +696,7 @@ int main(int argc, char** argv) {
   // indicators
   CLI::App* indicators = app.add_subcommand("indicators", "The indicator catalogue");
   indicators->require_subcommand(1);
-  std::string section, code;
+  std::string section;
   CLI::App* ind_list = indicators->add_subcommand("list", "List indicators in catalogue order");
   ind_list->add_option("--section", section, "Only this section");
   ind_list->callback([&] { run(carescore::cli::ListIndicators(client, section)); });
@@ -512,7 +726,6 @@ int main(int argc, char** argv) {
   values_get->add_flag("--annual", get.annual, "Financial-year outturns instead of months");
   values_get->add_flag("--include-missing", get.include_missing, "Also values recorded as missing");
   values_get->callback([&] { run(carescore::cli::ValuesGet(client, get)); });
-  std::string period;
   CLI::App* values_history = values->add_subcommand("history", "Every revision of one value");
   values_history->add_option("--la", la, "LA code")->required();
   values_history->add_option("--code", code, "Indicator code")->required();

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
+#include "common/measure.h"
 
 namespace carescore::cli {
 namespace {
@@ -49,6 +50,19 @@ std::string CsvField(absl::string_view text) {
   return absl::StrCat("\"", absl::StrReplaceAll(text, {{"\"", "\"\""}}), "\"");
 }
 
+void Table::SetPlaces(const std::string& column, int places) {
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    if (columns_[i] == column) places_[i] = places;
+  }
+}
+
+std::string Table::Text(size_t column, const nlohmann::json& cell) const {
+  if (cell.is_number() && places_[column] >= 0) {
+    return FormatFigure(cell.get<double>(), places_[column]);
+  }
+  return CellText(cell);
+}
+
 void Table::Print(Format format, std::ostream& out) const {
   switch (format) {
     case Format::kJson: {
@@ -68,7 +82,7 @@ void Table::Print(Format format, std::ostream& out) const {
       out << "\n";
       for (const auto& row : rows_) {
         for (size_t i = 0; i < row.size(); ++i) {
-          out << (i > 0 ? "," : "") << CsvField(CellText(row[i]));
+          out << (i > 0 ? "," : "") << CsvField(Text(i, row[i]));
         }
         out << "\n";
       }
@@ -81,7 +95,7 @@ void Table::Print(Format format, std::ostream& out) const {
       for (const auto& row : rows_) {
         std::vector<std::string> line;
         for (size_t i = 0; i < row.size(); ++i) {
-          std::string text = CellText(row[i]);
+          std::string text = Text(i, row[i]);
           std::replace(text.begin(), text.end(), '\n', ' ');
           widths[i] = std::max(widths[i], Width(text));
           line.push_back(std::move(text));

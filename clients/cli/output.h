@@ -21,14 +21,21 @@ absl::StatusOr<Format> ParseFormat(absl::string_view word);
 
 class Table {
  public:
-  explicit Table(std::vector<std::string> columns) : columns_(std::move(columns)) {}
+  explicit Table(std::vector<std::string> columns)
+      : columns_(std::move(columns)), places_(columns_.size(), -1) {}
   // `cells` has one entry per column.
   void AddRow(std::vector<nlohmann::json> cells) { rows_.push_back(std::move(cells)); }
+  // Numbers in `column` print in table and CSV at `places` decimals,
+  // rounded half away from zero (85 as 85.0); JSON keeps the number.
+  void SetPlaces(const std::string& column, int places);
   size_t size() const { return rows_.size(); }
   void Print(Format format, std::ostream& out) const;
 
  private:
+  std::string Text(size_t column, const nlohmann::json& cell) const;
+
   std::vector<std::string> columns_;
+  std::vector<int> places_;  // -1: shortest exact form.
   std::vector<std::vector<nlohmann::json>> rows_;
 };
 

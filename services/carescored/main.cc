@@ -1,16 +1,34 @@
 // carescored: every carescore service in one process, on embedded SQLite
-// databases in --data-dir. The default for one machine.
+// databases in --data-dir. The default for one machine. Services call each
+// other through their gRPC APIs over the server's in-process channel, the
+// same client code as across containers.
 
 #include <filesystem>
 #include <iostream>
 
 #include "CLI/CLI.hpp"
+#include "common/channel_slot.h"
 #include "common/server_flags.h"
 #include "common/server_runner.h"
+#include "services/benchmarks/benchmark_grpc_service.h"
+#include "services/benchmarks/benchmark_service.h"
+#include "services/benchmarks/sqlite_benchmark_store.h"
+#include "services/indicators/indicator_client.h"
 #include "services/indicators/indicator_grpc_service.h"
 #include "services/indicators/indicator_service.h"
 #include "services/indicators/sqlite_indicator_store.h"
 #include "spdlog/spdlog.h"
+
+namespace {
+
+template <typename T>
+bool Opened(const absl::StatusOr<T>& store, const char* name) {
+  if (store.ok()) return true;
+  spdlog::critical("{} store: {}", name, std::string(store.status().message()));
+  return false;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   carescore::BlockShutdownSignals();
@@ -27,16 +45,27 @@ int main(int argc, char** argv) {
 
   auto indicator_store =
       carescore::indicators::SqliteIndicatorStore::Open((dir / "indicators.db").string());
-  if (!indicator_store.ok()) {
-    spdlog::critical("indicators store: {}", std::string(indicator_store.status().message()));
-    return 1;
-  }
+  if (!Opened(indicator_store, "indicators")) return 1;
   carescore::indicators::IndicatorService indicators(**indicator_store);
   carescore::indicators::IndicatorGrpcService indicators_grpc(indicators);
 
+  carescore::ChannelSlot in_process;
+  carescore::indicators::GrpcIndicatorReader indicator_reader(in_process);
+
+  auto benchmark_store =
+      carescore::benchmarks::SqliteBenchmarkStore::Open((dir / "benchmarks.db").string());
+  if (!Opened(benchmark_store, "benchmarks")) return 1;
+  carescore::benchmarks::BenchmarkService benchmarks(**benchmark_store, indicator_reader);
+  carescore::benchmarks::BenchmarkGrpcService benchmarks_grpc(benchmarks);
+
   spdlog::info("carescored data in {}", flags.data_dir);
   absl::Status served = carescore::ServeUntilSignal(
-      *options, {{carescore::v1::IndicatorService::service_full_name(), &indicators_grpc}});
+      *options,
+      {{carescore::v1::IndicatorService::service_full_name(), &indicators_grpc},
+       {carescore::v1::BenchmarkService::service_full_name(), &benchmarks_grpc}},
+      [&in_process](grpc::Server& server, int /*port*/) {
+        in_process.Set(server.InProcessChannel(grpc::ChannelArguments()));
+      });
   if (!served.ok()) {
     spdlog::critical("{}", std::string(served.message()));
     return 1;

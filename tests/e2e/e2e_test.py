@@ -53,9 +53,16 @@ def load_upstream_protos(workdir):
             load("reflection_pb2", "grpc/reflection/v1alpha/reflection_pb2.py"))
 
 
+def national_rows(la_code, code):
+    with open(f"{ENGLAND}/outturns.csv") as f:
+        return [r for r in csv.DictReader(f) if r["la_code"] == la_code and r["code"] == code]
+
+
 class Server:
-    def __init__(self, data_dir):
+    def __init__(self, data_dir, binary="carescored", extra=()):
         self.data_dir = data_dir
+        self.binary = binary
+        self.extra = list(extra)
         self.port = free_port()
         self.address = f"127.0.0.1:{self.port}"
         self.proc = None
@@ -63,8 +70,8 @@ class Server:
     def start(self):
         self.log = open(os.path.join(self.data_dir, f"server-{self.port}.log"), "ab")
         self.proc = subprocess.Popen(
-            [os.path.join(BIN_DIR, "carescored"), "--listen", self.address,
-             "--data-dir", self.data_dir, "--log-format", "json"],
+            [os.path.join(BIN_DIR, self.binary), "--listen", self.address,
+             "--data-dir", self.data_dir, "--log-format", "json", *self.extra],
             stdout=self.log, stderr=self.log)
         deadline = time.time() + 20
         while time.time() < deadline:
@@ -105,6 +112,14 @@ class CarescoreE2E(unittest.TestCase):
         cls.cli_ok("import", "indicators", f"{SAMPLES}/indicators.csv", "--year", "2018-19")
         cls.cli_ok("import", "values", f"{SAMPLES}/monthly_values.csv")
         cls.cli_ok("import", "outturns", f"{SAMPLES}/annual_outturns.csv")
+        cls.cli_ok("import", "benchmarks", f"{SAMPLES}/published_benchmarks.csv",
+                   "--year", "2016-17")
+        cls.cli_ok("import", "indicators", f"{ENGLAND}/indicators.csv")
+        cls.cli_ok("import", "outturns", f"{ENGLAND}/outturns.csv")
+        cls.cli_ok("import", "neighbours", f"{ENGLAND}/statistical_neighbours_2025.csv",
+                   "--model", "2025")
+        cls.cli_ok("import", "neighbours", f"{ENGLAND}/statistical_neighbours_2021.csv",
+                   "--model", "2021")
 
     @classmethod
     def tearDownClass(cls):
@@ -162,13 +177,9 @@ class CarescoreE2E(unittest.TestCase):
         self.assertEqual(rows[-1]["value"], "325.3")
 
     def test_national_catalogue_and_outturns(self):
-        self.cli_ok("import", "indicators", f"{ENGLAND}/indicators.csv")
-        out = self.cli_ok("import", "outturns", f"{ENGLAND}/outturns.csv")
-        self.assertIn("imported 117497 outturns", out)
-        with open(f"{ENGLAND}/outturns.csv") as f:
-            expected = [r for r in csv.DictReader(f)
-                        if r["la_code"] == "372" and r["code"] == "CLA_Rate"]
-        rows = self.rows("values", "get", "--la", "372", "--code", "CLA_Rate", "--annual")
+        expected = national_rows("372", "CareLeaverAcc")
+        self.assertGreaterEqual(len(expected), 5)
+        rows = self.rows("values", "get", "--la", "372", "--code", "CareLeaverAcc", "--annual")
         self.assertEqual([(r["period"], float(r["value"])) for r in rows],
                          [(r["financial_year"], float(r["value"])) for r in expected])
 
@@ -194,6 +205,118 @@ class CarescoreE2E(unittest.TestCase):
                             "--period", "2018-09")
         self.assertEqual([h["value"] for h in history], [before["value"], "655"])
         self.assertEqual(history[1]["source"], "rerun-2018-11")
+
+    # --- benchmarks ---------------------------------------------------------
+
+    BENCH_COLUMNS = ["la_code", "code", "period", "value", "sn_average", "best_sn",
+                     "national_average", "top_quartile_threshold", "quartile", "rank",
+                     "rank_of", "source"]
+
+    def test_published_comparators(self):
+        rows = self.rows("benchmark", "--la", "372", "--code", "8.1", "--year", "2016-17",
+                         "--source", "published")
+        self.assertEqual(list(rows[0].keys()), self.BENCH_COLUMNS)
+        b = rows[0]
+        self.assertEqual((b["sn_average"], b["best_sn"], b["national_average"],
+                          b["top_quartile_threshold"], b["source"]),
+                         ("68.2", "85.0", "70.0", "74.0", "published"))
+        r = self.cli("benchmark", "--la", "372", "--code", "8.1", "--year", "2017-18",
+                     "--source", "published")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("no published comparators for 8.1 for LA 372 in 2017-18", r.stderr)
+
+    # Worked independently from the shared files (type 7 quartiles, mean SN).
+    def test_computed_comparators_by_the_dfe_method(self):
+        cases = [("372", "CPP_Abuse_Rate", "111", "151", "C", 78.63),
+                 ("382", "CPPlans2yrs", "1", "133", "A", 4.7375),
+                 ("808", "CP_conf_15days", "118", "151", "D", 76.83),
+                 ("372", "CareLeaverAcc", "30", "149", "B", 89.7),
+                 ("202", "CareLeaverEET", "47", "152", "B", 61.2)]
+        for la, code, rank, rank_of, band, sn in cases:
+            with self.subTest(la=la, code=code):
+                b = self.rows("benchmark", "--la", la, "--code", code, "--year", "2024-25",
+                              "--source", "computed")[0]
+                self.assertEqual((b["rank"], b["rank_of"], b["quartile"], b["source"]),
+                                 (rank, rank_of, band, "computed"))
+                self.assertAlmostEqual(float(b["sn_average"]), sn, delta=0.05)
+
+    def test_rank_lists_every_la(self):
+        rows = self.rows("rank", "--code", "CareLeaverAcc", "--year", "2024-25")
+        self.assertEqual(len(rows), 149)
+        self.assertEqual(rows[0]["rank"], "1")
+        rotherham = [r for r in rows if r["la_code"] == "372"][0]
+        self.assertEqual((rotherham["rank"], rotherham["quartile"]), ("30", "B"))
+
+    def test_bad_neighbour_file_stores_nothing(self):
+        path = self.write("bad_neighbours.csv",
+                          "la_code,neighbour_la_code,rank,closeness\n"
+                          "372,370,1,Very close\n"
+                          "372,372,2,Very close\n"
+                          "372,999,3,Close\n"
+                          "372,373,1,Close\n")
+        r = self.cli("import", "neighbours", path, "--model", "bad-model")
+        self.assertNotEqual(r.returncode, 0)
+        for expected in ("row 3: field neighbour_la_code: LA 372 cannot be its own neighbour",
+                         "row 4: field neighbour_la_code: unknown LA", "row 5: field rank"):
+            self.assertIn(expected, r.stderr)
+        r = self.cli("neighbours", "list", "--la", "372", "--model", "bad-model")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("no neighbour model named", r.stderr)
+
+    def test_bad_benchmark_file_stores_nothing(self):
+        path = self.write("bad_benchmarks.csv",
+                          "la_code,code,statistical_neighbour_average,best_statistical_neighbour,"
+                          "national_average,national_top_quartile_threshold,year\n"
+                          "372,8.2,1,2,3,4,2019-20\n"
+                          "372,no.such,1,2,3,4,2019-20\n"
+                          "372,8.1,abc,2,3,4,2019-20\n")
+        r = self.cli("import", "benchmarks", path)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("row 4: field statistical_neighbour_average", r.stderr)
+        path = self.write("bad_benchmarks2.csv",
+                          "la_code,code,statistical_neighbour_average,best_statistical_neighbour,"
+                          "national_average,national_top_quartile_threshold,year\n"
+                          "372,8.2,1,2,3,4,2019-20\n"
+                          "372,no.such,1,2,3,4,2019-20\n")
+        r = self.cli("import", "benchmarks", path)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("row 3: field code: a comparator for unknown indicator", r.stderr)
+        r = self.cli("benchmark", "--la", "372", "--code", "8.2", "--year", "2019-20",
+                     "--source", "published")
+        self.assertNotEqual(r.returncode, 0)
+
+    def test_separate_binaries_over_the_network(self):
+        data = os.path.join(self.tmp, "separate")
+        os.makedirs(data)
+        indicators = Server(data, "carescore-indicators")
+        indicators.start()
+        benchmarks = Server(data, "carescore-benchmarks", ["--indicators", indicators.address])
+        benchmarks.start()
+        try:
+            self.cli_ok("import", "las", f"{ENGLAND}/local_authorities.csv",
+                        server=indicators.address)
+            self.cli_ok("import", "indicators", f"{ENGLAND}/indicators.csv",
+                        server=indicators.address)
+            self.cli_ok("import", "outturns", f"{ENGLAND}/outturns.csv",
+                        server=indicators.address)
+            self.cli_ok("import", "neighbours", f"{ENGLAND}/statistical_neighbours_2025.csv",
+                        "--model", "2025", server=benchmarks.address)
+            b = self.rows_at(benchmarks.address, "benchmark", "--la", "372", "--code",
+                             "CareLeaverAcc", "--year", "2024-25")[0]
+            self.assertEqual((b["rank"], b["quartile"], b["source"]), ("30", "B", "computed"))
+        finally:
+            benchmarks.stop()
+            indicators.stop()
+        # With the indicator service gone, benchmarks says so.
+        benchmarks2 = Server(data, "carescore-benchmarks", ["--indicators", indicators.address])
+        benchmarks2.start()
+        try:
+            r = self.cli("benchmark", "--la", "372", "--code", "CareLeaverAcc", "--year",
+                         "2024-25", server=benchmarks2.address)
+            self.assertNotEqual(r.returncode, 0)
+            self.assertIn("indicator service", r.stderr)
+        finally:
+            benchmarks2.stop()
 
     # --- bad input: row-level errors, nothing stored -------------------------
 
@@ -304,6 +427,7 @@ class CarescoreE2E(unittest.TestCase):
             ]), timeout=5))
             services = [s.name for s in replies[0].list_services_response.service]
             self.assertIn("carescore.v1.IndicatorService", services)
+            self.assertIn("carescore.v1.BenchmarkService", services)
             self.assertIn("grpc.health.v1.Health", services)
             self.assertTrue(replies[1].file_descriptor_response.file_descriptor_proto)
 
@@ -328,9 +452,9 @@ class CarescoreE2E(unittest.TestCase):
         server2.start()
         try:
             rows = self.rows_at(server2.address, "values", "get", "--la", "372",
-                                "--code", "CLA_Rate", "--annual")
+                                "--code", "CareLeaverAcc", "--annual")
             if load.returncode == 0:
-                self.assertEqual(len(rows), 10, out)
+                self.assertEqual(len(rows), len(national_rows("372", "CareLeaverAcc")), out)
             else:
                 self.assertEqual(rows, [], err)
             self.assertEqual(len(self.rows_at(server2.address, "las", "list")), 153)

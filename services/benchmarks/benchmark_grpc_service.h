@@ -1,0 +1,37 @@
+#ifndef CARESCORE_SERVICES_BENCHMARKS_BENCHMARK_GRPC_SERVICE_H_
+#define CARESCORE_SERVICES_BENCHMARKS_BENCHMARK_GRPC_SERVICE_H_
+
+// The wire edge of BenchmarkService: one line per RPC. Thread-safe.
+
+#include "carescore/v1/benchmarks.grpc.pb.h"
+#include "services/benchmarks/benchmark_service.h"
+
+namespace carescore::benchmarks {
+
+class BenchmarkGrpcService final : public v1::BenchmarkService::Service {
+ public:
+  explicit BenchmarkGrpcService(BenchmarkService& service) : service_(service) {}
+
+  grpc::Status ImportNeighbours(grpc::ServerContext* context,
+                                const v1::ImportNeighboursRequest* request,
+                                v1::ImportNeighboursResponse* response) override;
+  grpc::Status ListNeighbours(grpc::ServerContext* context,
+                              const v1::ListNeighboursRequest* request,
+                              v1::ListNeighboursResponse* response) override;
+  grpc::Status ListModels(grpc::ServerContext* context, const v1::ListModelsRequest* request,
+                          v1::ListModelsResponse* response) override;
+  grpc::Status ImportPublishedComparators(grpc::ServerContext* context,
+                                          const v1::ImportPublishedComparatorsRequest* request,
+                                          v1::ImportPublishedComparatorsResponse* response) override;
+  grpc::Status GetBenchmark(grpc::ServerContext* context, const v1::GetBenchmarkRequest* request,
+                            v1::GetBenchmarkResponse* response) override;
+  grpc::Status ListRanks(grpc::ServerContext* context, const v1::ListRanksRequest* request,
+                         v1::ListRanksResponse* response) override;
+
+ private:
+  BenchmarkService& service_;
+};
+
+}  // namespace carescore::benchmarks
+
+#endif  // CARESCORE_SERVICES_BENCHMARKS_BENCHMARK_GRPC_SERVICE_H_

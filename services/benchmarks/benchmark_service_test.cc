@@ -1,0 +1,411 @@
+#include "services/benchmarks/benchmark_service.h"
+
+#include <cmath>
+#include <fstream>
+#include <map>
+
+#include "clients/cli/import_formats.h"
+#include "common/csv.h"
+#include "gtest/gtest.h"
+#include "services/benchmarks/comparators.h"
+#include "services/benchmarks/sqlite_benchmark_store.h"
+#include "services/indicators/indicator_service.h"
+#include "services/indicators/sqlite_indicator_store.h"
+
+namespace carescore::benchmarks {
+namespace {
+
+const std::string kSamples = CARESCORE_SAMPLES_DIR;
+const std::string kEngland = CARESCORE_ENGLAND_DIR;
+
+// The real indicator rules and store, read directly instead of over gRPC:
+// the reader interface is what the benchmark rules depend on.
+class DirectIndicatorReader final : public indicators::IndicatorReader {
+ public:
+  explicit DirectIndicatorReader(indicators::IndicatorService& service) : service_(service) {}
+  absl::StatusOr<v1::Indicator> GetIndicator(absl::string_view code) override {
+    v1::GetIndicatorRequest r;
+    r.set_code(std::string(code));
+    auto got = service_.GetIndicator(r);
+    if (!got.ok()) return got.status();
+    return got->indicator();
+  }
+  absl::StatusOr<std::vector<v1::LocalAuthority>> ListLocalAuthorities() override {
+    v1::ListLocalAuthoritiesRequest r;
+    r.set_page_size(1000);
+    r.set_include_former(true);
+    auto got = service_.ListLocalAuthorities(r);
+    if (!got.ok()) return got.status();
+    return std::vector<v1::LocalAuthority>(got->local_authorities().begin(),
+                                           got->local_authorities().end());
+  }
+  absl::StatusOr<std::vector<v1::Value>> ListValues(v1::ListValuesRequest r) override {
+    std::vector<v1::Value> out;
+    r.set_page_size(10000);
+    do {
+      auto got = service_.ListValues(r);
+      if (!got.ok()) return got.status();
+      out.insert(out.end(), got->values().begin(), got->values().end());
+      r.set_page_token(got->next_page_token());
+    } while (!r.page_token().empty());
+    return out;
+  }
+
+ private:
+  indicators::IndicatorService& service_;
+};
+
+CsvTable Read(const std::string& path) {
+  auto t = CsvTable::ReadFile(path);
+  EXPECT_TRUE(t.ok()) << t.status();
+  return *std::move(t);
+}
+
+class BenchmarkServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    indicator_store_ = *indicators::SqliteIndicatorStore::Open(":memory:");
+    indicator_service_ = std::make_unique<indicators::IndicatorService>(*indicator_store_);
+    reader_ = std::make_unique<DirectIndicatorReader>(*indicator_service_);
+    store_ = *SqliteBenchmarkStore::Open(":memory:");
+    service_ = std::make_unique<BenchmarkService>(*store_, *reader_);
+    v1::ImportLocalAuthoritiesRequest las;
+    auto parsed = cli::ParseLocalAuthorities(Read(kEngland + "/local_authorities.csv"));
+    ASSERT_TRUE(parsed.ok());
+    for (auto& la : *parsed) *las.add_local_authorities() = la;
+    ASSERT_TRUE(indicator_service_->ImportLocalAuthorities(las).ok());
+  }
+
+  void ImportCatalogue(const std::string& path) {
+    v1::ImportIndicatorsRequest r;
+    auto parsed = cli::ParseCatalogue(Read(path), std::nullopt, "");
+    ASSERT_TRUE(parsed.ok());
+    for (auto& i : parsed->indicators) *r.add_indicators() = i;
+    ASSERT_TRUE(indicator_service_->ImportIndicators(r).ok());
+  }
+
+  void ImportOutturns(const std::string& path) {
+    auto values = cli::ParseValues(Read(path), cli::PeriodColumn::kFinancialYear);
+    ASSERT_TRUE(values.ok());
+    ASSERT_TRUE(indicator_service_->ImportValues("test", *values).ok());
+  }
+
+  void ImportNeighbours(const std::string& path, const std::string& model) {
+    CsvTable t = Read(path);
+    v1::ImportNeighboursRequest r;
+    r.set_model(model);
+    for (const CsvRow& row : t.rows()) {
+      v1::Neighbour* n = r.add_neighbours();
+      n->set_la_code(std::string(t.Field(row, "la_code")));
+      n->set_neighbour_la_code(std::string(t.Field(row, "neighbour_la_code")));
+      n->set_rank(std::stoi(std::string(t.Field(row, "rank"))));
+      n->set_closeness(std::string(t.Field(row, "closeness")));
+    }
+    auto imported = service_->ImportNeighbours(r);
+    ASSERT_TRUE(imported.ok()) << imported.status();
+  }
+
+  absl::StatusOr<v1::Benchmark> Computed(const std::string& la, const std::string& code,
+                                         const std::string& year) {
+    v1::GetBenchmarkRequest r;
+    r.set_la_code(la);
+    r.set_indicator_code(code);
+    r.set_financial_year(year);
+    r.set_source(v1::COMPARATOR_SOURCE_COMPUTED);
+    auto got = service_->GetBenchmark(r);
+    if (!got.ok()) return got.status();
+    return got->benchmark();
+  }
+
+  std::unique_ptr<indicators::SqliteIndicatorStore> indicator_store_;
+  std::unique_ptr<indicators::IndicatorService> indicator_service_;
+  std::unique_ptr<DirectIndicatorReader> reader_;
+  std::unique_ptr<SqliteBenchmarkStore> store_;
+  std::unique_ptr<BenchmarkService> service_;
+};
+
+TEST_F(BenchmarkServiceTest, PublishedRotherhamPlacementStability) {
+  ImportCatalogue(kSamples + "/indicators.csv");
+  v1::ImportPublishedComparatorsRequest r;
+  CsvTable t = Read(kSamples + "/published_benchmarks.csv");
+  for (const CsvRow& row : t.rows()) {
+    v1::PublishedComparator* c = r.add_comparators();
+    c->set_la_code(std::string(t.Field(row, "la_code")));
+    c->set_indicator_code(std::string(t.Field(row, "code")));
+    c->set_financial_year("2016-17");
+    for (const auto& [col, setter] :
+         std::vector<std::pair<std::string, void (v1::PublishedComparator::*)(double)>>{
+             {"statistical_neighbour_average", &v1::PublishedComparator::set_sn_average},
+             {"best_statistical_neighbour", &v1::PublishedComparator::set_best_sn},
+             {"national_average", &v1::PublishedComparator::set_national_average},
+             {"national_top_quartile_threshold",
+              &v1::PublishedComparator::set_top_quartile_threshold}}) {
+      const std::string text(t.Field(row, col));
+      if (!text.empty()) (c->*setter)(std::stod(text));
+    }
+  }
+  ASSERT_TRUE(service_->ImportPublishedComparators(r).ok());
+  v1::GetBenchmarkRequest get;
+  get.set_la_code("372");
+  get.set_indicator_code("8.1");
+  get.set_financial_year("2016-17");
+  get.set_source(v1::COMPARATOR_SOURCE_PUBLISHED);
+  auto b = service_->GetBenchmark(get);
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_DOUBLE_EQ(b->benchmark().sn_average(), 68.2);
+  EXPECT_DOUBLE_EQ(b->benchmark().best_sn(), 85.0);
+  EXPECT_DOUBLE_EQ(b->benchmark().national_average(), 70.0);
+  EXPECT_DOUBLE_EQ(b->benchmark().top_quartile_threshold(), 74.0);
+  EXPECT_EQ(b->benchmark().source(), v1::COMPARATOR_SOURCE_PUBLISHED);
+  // 6.2 has no published top quartile: absent, never zero.
+  get.set_indicator_code("6.2");
+  auto rate = service_->GetBenchmark(get);
+  ASSERT_TRUE(rate.ok());
+  EXPECT_FALSE(rate->benchmark().has_top_quartile_threshold());
+  get.set_financial_year("2017-18");
+  auto missing = service_->GetBenchmark(get);
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(missing.status().message().find("no published comparators for 6.2 for LA 372 in 2017-18"),
+            absl::string_view::npos);
+}
+
+TEST_F(BenchmarkServiceTest, BadPublishedRowsStoreNothing) {
+  ImportCatalogue(kSamples + "/indicators.csv");
+  v1::ImportPublishedComparatorsRequest r;
+  auto add = [&r](const char* la, const char* code, const char* year) {
+    v1::PublishedComparator* c = r.add_comparators();
+    c->set_la_code(la);
+    c->set_indicator_code(code);
+    c->set_financial_year(year);
+    c->set_sn_average(1);
+    return c;
+  };
+  add("372", "8.1", "2016-17");
+  add("372", "no.such", "2016-17");
+  add("999", "8.1", "2016-17");
+  add("372", "8.2", "2016-18");
+  add("372", "8.1", "2016-17");
+  add("372", "8.3", "2016-17")->clear_sn_average();
+  auto rejected = service_->ImportPublishedComparators(r);
+  ASSERT_FALSE(rejected.ok());
+  const std::string m(rejected.status().message());
+  for (const char* expected : {"row 2: field code", "row 3: field la_code", "row 4: field year",
+                               "row 5: field code: duplicate", "row 6: field"}) {
+    EXPECT_NE(m.find(expected), std::string::npos) << expected << "\n" << m;
+  }
+  v1::GetBenchmarkRequest get;
+  get.set_la_code("372");
+  get.set_indicator_code("8.1");
+  get.set_financial_year("2016-17");
+  get.set_source(v1::COMPARATOR_SOURCE_PUBLISHED);
+  EXPECT_EQ(service_->GetBenchmark(get).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(*store_->Version(), 0);
+}
+
+TEST_F(BenchmarkServiceTest, BadNeighbourRowsStoreNothing) {
+  v1::ImportNeighboursRequest r;
+  r.set_model("2025");
+  auto add = [&r](const char* la, const char* n, int rank) {
+    v1::Neighbour* x = r.add_neighbours();
+    x->set_la_code(la);
+    x->set_neighbour_la_code(n);
+    x->set_rank(rank);
+  };
+  add("372", "370", 1);
+  add("372", "372", 2);  // itself
+  add("372", "999", 3);  // unknown
+  add("372", "373", 1);  // duplicate rank
+  add("372", "370", 5);  // duplicate neighbour
+  auto rejected = service_->ImportNeighbours(r);
+  ASSERT_FALSE(rejected.ok());
+  const std::string m(rejected.status().message());
+  for (const char* expected :
+       {"row 2: field neighbour_la_code: LA 372 cannot be its own neighbour",
+        "row 3: field neighbour_la_code: unknown LA", "row 4: field rank",
+        "row 5: field neighbour_la_code"}) {
+    EXPECT_NE(m.find(expected), std::string::npos) << expected << "\n" << m;
+  }
+  v1::ListModelsRequest models;
+  EXPECT_EQ(service_->ListModels(models)->models_size(), 0);
+}
+
+// Expected figures worked independently from the shared national files
+// (Python: statistics.quantiles(method="inclusive") is type 7).
+TEST_F(BenchmarkServiceTest, NationalOutturnsMatchTheDfeMethod) {
+  ImportCatalogue(kEngland + "/indicators.csv");
+  ImportOutturns(kEngland + "/outturns.csv");
+  ImportNeighbours(kEngland + "/statistical_neighbours_2025.csv", "2025");
+  ImportNeighbours(kEngland + "/statistical_neighbours_2021.csv", "2021");
+  v1::ListModelsRequest models;
+  EXPECT_EQ(service_->ListModels(models)->models(0), "2025");
+
+  struct Case {
+    const char* la;
+    const char* code;
+    int rank;
+    int rank_of;
+    const char* band;
+    double sn;
+    int sn_count;
+    double top_quartile;
+  };
+  for (const Case& c : {
+           Case{"372", "CPP_Abuse_Rate", 111, 151, "C", 78.63, 10, 41.25},
+           Case{"382", "CPPlans2yrs", 1, 133, "A", 4.7375, 8, 3.0},  // tied at 0
+           Case{"808", "CP_conf_15days", 118, 151, "D", 76.83, 10, 88.9},
+           Case{"372", "CareLeaverAcc", 30, 149, "B", 89.7, 10, 93.0},  // exactly on Q3
+           Case{"202", "CareLeaverEET", 47, 152, "B", 61.2, 10, 60.0},
+       }) {
+    SCOPED_TRACE(std::string(c.la) + " " + c.code);
+    auto b = Computed(c.la, c.code, "2024-25");
+    ASSERT_TRUE(b.ok()) << b.status();
+    EXPECT_EQ(b->rank(), c.rank);
+    EXPECT_EQ(b->rank_of(), c.rank_of);
+    EXPECT_EQ(BandLetter(b->quartile()), c.band);
+    EXPECT_NEAR(b->sn_average(), c.sn, 1e-9);
+    EXPECT_EQ(b->sn_count(), c.sn_count);
+    EXPECT_EQ(b->sn_size(), 10);
+    EXPECT_NEAR(b->top_quartile_threshold(), c.top_quartile, 1e-9);
+    EXPECT_EQ(b->model(), "2025");
+    EXPECT_EQ(b->source(), v1::COMPARATOR_SOURCE_COMPUTED);
+  }
+
+  // Ranks list every LA with a value, best first, ties sharing a rank.
+  v1::ListRanksRequest ranks;
+  ranks.set_indicator_code("CPPlans2yrs");
+  ranks.set_financial_year("2024-25");
+  auto listed = service_->ListRanks(ranks);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->rank_of(), 133);
+  EXPECT_EQ(listed->ranks(0).rank(), 1);
+  EXPECT_EQ(listed->ranks(1).rank(), 1);
+
+  // Info measures: averages, no rank, best or band.
+  auto info = Computed("372", "CPP_rate", "2024-25");
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(info->rank(), 0);
+  EXPECT_FALSE(info->has_best_sn());
+  EXPECT_EQ(info->quartile(), v1::QUARTILE_BAND_UNSPECIFIED);
+  EXPECT_TRUE(info->has_sn_average());
+  EXPECT_TRUE(info->has_national_average());
+
+  // The older model is there on request.
+  v1::GetBenchmarkRequest older;
+  older.set_la_code("372");
+  older.set_indicator_code("CareLeaverAcc");
+  older.set_financial_year("2024-25");
+  older.set_source(v1::COMPARATOR_SOURCE_COMPUTED);
+  older.set_model("2021");
+  auto b2021 = service_->GetBenchmark(older);
+  ASSERT_TRUE(b2021.ok());
+  EXPECT_EQ(b2021->benchmark().model(), "2021");
+  older.set_sn_aggregate(v1::SN_AGGREGATE_MEDIAN);
+  EXPECT_EQ(service_->GetBenchmark(older)->benchmark().sn_aggregate(), v1::SN_AGGREGATE_MEDIAN);
+}
+
+// The national files carry no numerators, so no national figure can be
+// pooled: the service says so and gives the mean of LA values. Compared with
+// the DfE's published England figures, the mean must lie within the LAs'
+// range, and for rates and percentages it is close to the pooled figure.
+TEST_F(BenchmarkServiceTest, ComputedNationalFiguresAgainstPublishedEngland) {
+  ImportCatalogue(kEngland + "/indicators.csv");
+  ImportOutturns(kEngland + "/outturns.csv");
+  std::map<std::string, v1::Indicator> catalogue;
+  auto parsed = cli::ParseCatalogue(Read(kEngland + "/indicators.csv"), std::nullopt, "");
+  ASSERT_TRUE(parsed.ok());
+  for (auto& i : parsed->indicators) catalogue[i.code()] = i;
+  CsvTable published = Read(kEngland + "/england_and_region_outturns.csv");
+  int compared = 0;
+  int close = 0;
+  for (const CsvRow& row : published.rows()) {
+    if (published.Field(row, "area") != "England" || published.Field(row, "financial_year") != "2023-24") {
+      continue;
+    }
+    const std::string code(published.Field(row, "code"));
+    const v1::Indicator& ind = catalogue[code];
+    if (ind.unit() != v1::UNIT_PERCENT && ind.unit() != v1::UNIT_RATE_PER_10K) continue;
+    auto b = Computed("372", code, "2023-24");
+    if (!b.ok()) continue;  // No LA value that year.
+    ++compared;
+    EXPECT_EQ(b->national_method(), v1::NATIONAL_METHOD_MEAN) << code;
+    bool noted = false;
+    for (const auto& n : b->notes()) noted = noted || n.find("not pooled") != std::string::npos;
+    EXPECT_TRUE(noted) << code;
+    const double england = std::stod(std::string(published.Field(row, "value")));
+    const double relative = std::fabs(b->national_average() - england) / std::max(1.0, std::fabs(england));
+    if (relative < 0.15) ++close;
+  }
+  EXPECT_GT(compared, 20);
+  // Most measures' LA mean lies near England's pooled figure; a few differ
+  // because small LAs weigh as much as large ones.
+  EXPECT_GT(close * 10, compared * 7) << close << " of " << compared;
+}
+
+TEST_F(BenchmarkServiceTest, NothingToComputeIsNotFound) {
+  ImportCatalogue(kSamples + "/indicators.csv");
+  auto b = Computed("372", "8.1", "2016-17");
+  EXPECT_EQ(b.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(b.status().message().find("no LA has a value of 8.1 in 2016-17"), absl::string_view::npos);
+  EXPECT_EQ(Computed("372", "nope", "2016-17").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(Computed("999", "8.1", "2016-17").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(Computed("37", "8.1", "2016-17").status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(BenchmarkServiceTest, HandMadeMonthWithMissingAndPooling) {
+  v1::ImportIndicatorsRequest cat;
+  v1::Indicator* ind = cat.add_indicators();
+  ind->set_code("R1");
+  ind->set_section("Test");
+  ind->set_title("Reviews on time");
+  ind->set_polarity(v1::POLARITY_HIGH);
+  ind->set_unit(v1::UNIT_PERCENT);
+  ind->set_period_type(v1::PERIOD_TYPE_MONTH_END);
+  ind->set_quartiles(true);
+  ASSERT_TRUE(indicator_service_->ImportIndicators(cat).ok());
+  v1::WriteValuesRequest w;
+  w.set_source("t");
+  auto add = [&w](const char* la, std::optional<double> num, std::optional<double> den) {
+    v1::ValueInput* v = w.add_values();
+    v->set_la_code(la);
+    v->set_indicator_code("R1");
+    v->set_month("2018-10");
+    if (num) v->set_numerator(*num);
+    if (den) v->set_denominator(*den);
+  };
+  add("372", 133, 148);
+  add("370", 1, 2);
+  add("373", 9, 10);
+  add("371", std::nullopt, std::nullopt);  // recorded as missing
+  ASSERT_TRUE(indicator_service_->WriteValues(w).ok());
+  v1::ImportNeighboursRequest n;
+  n.set_model("m");
+  for (auto [nb, rank] : {std::pair{"370", 1}, {"371", 2}, {"373", 3}}) {
+    v1::Neighbour* x = n.add_neighbours();
+    x->set_la_code("372");
+    x->set_neighbour_la_code(nb);
+    x->set_rank(rank);
+  }
+  ASSERT_TRUE(service_->ImportNeighbours(n).ok());
+  v1::GetBenchmarkRequest r;
+  r.set_la_code("372");
+  r.set_indicator_code("R1");
+  r.set_month("2018-10");
+  auto b = service_->GetBenchmark(r);
+  ASSERT_TRUE(b.ok()) << b.status();
+  const v1::Benchmark& x = b->benchmark();
+  EXPECT_EQ(x.source(), v1::COMPARATOR_SOURCE_COMPUTED);  // no published for months
+  EXPECT_EQ(x.national_method(), v1::NATIONAL_METHOD_POOLED);
+  EXPECT_NEAR(x.national_average(), (133.0 + 1 + 9) / (148 + 2 + 10) * 100, 1e-9);
+  EXPECT_EQ(x.sn_count(), 2);  // the missing neighbour is not a zero
+  EXPECT_EQ(x.sn_size(), 3);
+  EXPECT_NEAR(x.sn_average(), (50.0 + 90.0) / 2, 1e-9);
+  EXPECT_DOUBLE_EQ(x.best_sn(), 90.0);
+  EXPECT_EQ(x.best_sn_la_code(), "373");
+  EXPECT_EQ(x.rank(), 2);
+  EXPECT_EQ(x.rank_of(), 3);
+  EXPECT_EQ(x.gap_best_sn().position(), v1::POSITION_WORSE);
+  EXPECT_EQ(x.gap_sn_average().position(), v1::POSITION_BETTER);
+}
+
+}  // namespace
+}  // namespace carescore::benchmarks

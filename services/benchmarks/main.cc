@@ -1,0 +1,52 @@
+// carescore-benchmarks: the benchmarking service on its own, for
+// containers. It reads values from the indicator service at --indicators.
+
+#include <filesystem>
+#include <iostream>
+
+#include "CLI/CLI.hpp"
+#include "common/channel_slot.h"
+#include "common/server_flags.h"
+#include "common/server_runner.h"
+#include "grpcpp/grpcpp.h"
+#include "services/benchmarks/benchmark_grpc_service.h"
+#include "services/benchmarks/benchmark_service.h"
+#include "services/benchmarks/sqlite_benchmark_store.h"
+#include "services/indicators/indicator_client.h"
+#include "spdlog/spdlog.h"
+
+int main(int argc, char** argv) {
+  carescore::BlockShutdownSignals();
+  CLI::App app{"carescore-benchmarks: benchmarking service"};
+  carescore::ServerFlags flags;
+  carescore::AddServerFlags(app, flags);
+  std::string indicators_address = "127.0.0.1:50051";
+  app.add_option("--indicators", indicators_address, "The indicator service, host:port")
+      ->envname("CARESCORE_INDICATORS")
+      ->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+  absl::StatusOr<carescore::ServerOptions> options = carescore::PrepareServer(flags);
+  if (!options.ok()) {
+    std::cerr << options.status().message() << "\n";
+    return 2;
+  }
+  const std::string path = (std::filesystem::path(flags.data_dir) / "benchmarks.db").string();
+  auto store = carescore::benchmarks::SqliteBenchmarkStore::Open(path);
+  if (!store.ok()) {
+    spdlog::critical("cannot open {}: {}", path, std::string(store.status().message()));
+    return 1;
+  }
+  carescore::ChannelSlot indicators_channel;
+  indicators_channel.Set(
+      grpc::CreateChannel(indicators_address, grpc::InsecureChannelCredentials()));
+  carescore::indicators::GrpcIndicatorReader indicators(indicators_channel);
+  carescore::benchmarks::BenchmarkService service(**store, indicators);
+  carescore::benchmarks::BenchmarkGrpcService grpc_service(service);
+  absl::Status served = carescore::ServeUntilSignal(
+      *options, {{carescore::v1::BenchmarkService::service_full_name(), &grpc_service}});
+  if (!served.ok()) {
+    spdlog::critical("{}", std::string(served.message()));
+    return 1;
+  }
+  return 0;
+}

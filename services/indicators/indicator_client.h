@@ -1,0 +1,54 @@
+#ifndef CARESCORE_SERVICES_INDICATORS_INDICATOR_CLIENT_H_
+#define CARESCORE_SERVICES_INDICATORS_INDICATOR_CLIENT_H_
+
+// What other services read from the indicator service: the catalogue, the
+// LAs and values. IndicatorReader is the interface their rules depend on;
+// GrpcIndicatorReader is the real one, over the indicator service's gRPC API
+// (in carescored through the in-process channel). Implementations must be
+// thread-safe.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "carescore/v1/indicators.grpc.pb.h"
+#include "common/channel_slot.h"
+
+namespace carescore::indicators {
+
+class IndicatorReader {
+ public:
+  virtual ~IndicatorReader() = default;
+  // NotFound for an unknown code.
+  virtual absl::StatusOr<v1::Indicator> GetIndicator(absl::string_view code) = 0;
+  // Every LA, current and former, by code.
+  virtual absl::StatusOr<std::vector<v1::LocalAuthority>> ListLocalAuthorities() = 0;
+  // Every page of the answer.
+  virtual absl::StatusOr<std::vector<v1::Value>> ListValues(v1::ListValuesRequest request) = 0;
+};
+
+class GrpcIndicatorReader final : public IndicatorReader {
+ public:
+  // `channel` outlives *this; each call has `timeout`.
+  explicit GrpcIndicatorReader(const ChannelSlot& channel,
+                               absl::Duration timeout = absl::Seconds(30))
+      : channel_(channel), timeout_(timeout) {}
+
+  absl::StatusOr<v1::Indicator> GetIndicator(absl::string_view code) override;
+  absl::StatusOr<std::vector<v1::LocalAuthority>> ListLocalAuthorities() override;
+  absl::StatusOr<std::vector<v1::Value>> ListValues(v1::ListValuesRequest request) override;
+
+ private:
+  absl::StatusOr<std::unique_ptr<v1::IndicatorService::Stub>> Stub() const;
+  void Prepare(grpc::ClientContext& ctx) const;
+
+  const ChannelSlot& channel_;
+  absl::Duration timeout_;
+};
+
+}  // namespace carescore::indicators
+
+#endif  // CARESCORE_SERVICES_INDICATORS_INDICATOR_CLIENT_H_
