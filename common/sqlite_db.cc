@@ -152,4 +152,25 @@ absl::Status SqliteTransaction::Commit() {
   return status;
 }
 
+absl::Status MigrateSchema(SqliteDb& db, absl::string_view store,
+                           const std::vector<absl::string_view>& migrations) {
+  absl::StatusOr<int> version = db.UserVersion();
+  if (!version.ok()) return version.status();
+  const int known = static_cast<int>(migrations.size());
+  if (*version > known) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the ", store, " database has schema version ", *version, "; this build knows up to ",
+        known, ": upgrade carescore"));
+  }
+  for (int v = *version; v < known; ++v) {
+    SqliteTransaction tx(db);
+    if (!tx.status().ok()) return tx.status();
+    absl::Status applied = db.Exec(migrations[static_cast<size_t>(v)]);
+    if (!applied.ok()) return applied;
+    absl::Status committed = tx.Commit();
+    if (!committed.ok()) return committed;
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace carescore

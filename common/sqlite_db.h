@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -97,6 +98,13 @@ class SqliteTransaction {
   absl::Status begin_status_;
   bool done_ = false;
 };
+
+// Brings the schema of `db` up to date: `migrations[i]` takes it from
+// version i to i + 1 (each sets PRAGMA user_version), each in its own
+// transaction. FailedPrecondition if a newer build wrote the database;
+// `store` names it in messages ("indicator").
+[[nodiscard]] absl::Status MigrateSchema(SqliteDb& db, absl::string_view store,
+                                         const std::vector<absl::string_view>& migrations);
 
 // Maps a SQLite result code to a status: busy/locked/full/I/O errors are
 // Unavailable (a retry may work), constraint failures are

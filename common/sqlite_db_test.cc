@@ -37,5 +37,19 @@ TEST(SqliteDbTest, ErrorsAreStatuses) {
             absl::StatusCode::kUnavailable);
 }
 
+TEST(SqliteDbTest, MigratesStepByStepAndRefusesNewer) {
+  absl::StatusOr<std::unique_ptr<SqliteDb>> db = SqliteDb::Open(":memory:");
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE(MigrateSchema(**db, "t", {"CREATE TABLE a(x); PRAGMA user_version = 1;"}).ok());
+  ASSERT_TRUE(MigrateSchema(**db, "t",
+                            {"CREATE TABLE a(x); PRAGMA user_version = 1;",
+                             "CREATE TABLE b(y); PRAGMA user_version = 2;"})
+                  .ok());
+  EXPECT_EQ(*(*db)->UserVersion(), 2);
+  absl::Status older = MigrateSchema(**db, "t", {"CREATE TABLE a(x); PRAGMA user_version = 1;"});
+  EXPECT_EQ(older.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(older.message().find("upgrade carescore"), absl::string_view::npos);
+}
+
 }  // namespace
 }  // namespace carescore

@@ -8,8 +8,6 @@
 namespace carescore::benchmarks {
 namespace {
 
-constexpr int kSchemaVersion = 1;
-
 constexpr absl::string_view kSchemaV1 = R"sql(
 CREATE TABLE neighbours(
   model TEXT NOT NULL, la_code TEXT NOT NULL, neighbour_la_code TEXT NOT NULL,
@@ -38,21 +36,7 @@ absl::StatusOr<std::unique_ptr<SqliteBenchmarkStore>> SqliteBenchmarkStore::Open
 }
 
 absl::Status SqliteBenchmarkStore::Migrate() {
-  absl::StatusOr<int> version = db_->UserVersion();
-  if (!version.ok()) return version.status();
-  if (*version > kSchemaVersion) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the benchmarks database has schema version ", *version, "; this build knows up to ",
-        kSchemaVersion, ": upgrade carescore"));
-  }
-  if (*version == 0) {
-    SqliteTransaction tx(*db_);
-    if (!tx.status().ok()) return tx.status();
-    absl::Status created = db_->Exec(kSchemaV1);
-    if (!created.ok()) return created;
-    return tx.Commit();
-  }
-  return absl::OkStatus();
+  return MigrateSchema(*db_, "benchmarks", {kSchemaV1});
 }
 
 absl::Status SqliteBenchmarkStore::BumpVersion() {

@@ -11,8 +11,6 @@
 namespace carescore::indicators {
 namespace {
 
-constexpr int kSchemaVersion = 1;
-
 // Every load is kept: `observations` is append-only and a value's revisions
 // are its rows, numbered by load. WITHOUT ROWID clusters a value's revisions
 // together, which both the latest-revision and the history reads walk.
@@ -117,21 +115,8 @@ absl::StatusOr<std::unique_ptr<SqliteIndicatorStore>> SqliteIndicatorStore::Open
 }
 
 absl::Status SqliteIndicatorStore::Migrate() {
-  absl::StatusOr<int> version = db_->UserVersion();
-  if (!version.ok()) return version.status();
-  if (*version > kSchemaVersion) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the indicator database has schema version ", *version, "; this build knows up to ",
-        kSchemaVersion, ": upgrade carescore"));
-  }
-  if (*version == 0) {
-    SqliteTransaction tx(*db_);
-    if (!tx.status().ok()) return tx.status();
-    absl::Status created = db_->Exec(kSchemaV1);
-    if (!created.ok()) return created;
-    absl::Status committed = tx.Commit();
-    if (!committed.ok()) return committed;
-  }
+  absl::Status migrated = MigrateSchema(*db_, "indicator", {kSchemaV1});
+  if (!migrated.ok()) return migrated;
   absl::StatusOr<SqliteStatement> last =
       db_->Prepare("SELECT coalesce(max(recorded_at_us), 0) FROM loads");
   if (!last.ok()) return last.status();
