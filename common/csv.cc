@@ -19,7 +19,8 @@ bool IsValidUtf8(absl::string_view text, size_t& bad_offset) {
     if (c < 0x80) {
       ++i;
       continue;
-    } else if ((c & 0xE0) == 0xC0) {
+    }
+    if ((c & 0xE0) == 0xC0) {
       len = 2;
       cp = c & 0x1FU;
     } else if ((c & 0xF0) == 0xE0) {

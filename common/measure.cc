@@ -111,6 +111,14 @@ std::optional<double> PooledRatio::Value(double scale) const {
   return RatioValue(numerator_, denominator_, scale);
 }
 
+double Quantile7(const std::vector<double>& sorted, double p) {
+  const double h = static_cast<double>(sorted.size() - 1) * p;
+  const double lower = std::floor(h);
+  const auto i = static_cast<size_t>(lower);
+  if (i + 1 >= sorted.size()) return sorted.back();
+  return sorted[i] + (h - lower) * (sorted[i + 1] - sorted[i]);
+}
+
 std::string FormatFigure(double value, int decimal_places) {
   const double rounded = RoundHalfAwayFromZero(value, decimal_places);
   // Avoid printing "-0.0" for a value that rounds to zero.

@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -64,6 +65,11 @@ class PooledRatio {
   double denominator_ = 0;
   int parts_ = 0;
 };
+
+// Quantile p (0..1) of ascending `sorted` (non-empty) by linear
+// interpolation between order statistics ("type 7", the common default):
+// h = (n - 1) p, x[floor h] + (h - floor h) (x[floor h + 1] - x[floor h]).
+double Quantile7(const std::vector<double>& sorted, double p);
 
 // Formats a figure at `decimal_places` after rounding half away from zero.
 std::string FormatFigure(double value, int decimal_places);

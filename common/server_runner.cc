@@ -1,8 +1,7 @@
 #include "common/server_runner.h"
 
-#include <signal.h>
-
 #include <chrono>
+#include <csignal>
 #include <memory>
 
 #include "absl/strings/str_cat.h"

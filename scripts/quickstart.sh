@@ -66,5 +66,9 @@ echo
 echo "== Rotherham's care leavers in suitable accommodation against England, 2024-25 (computed)"
 "$bin/carescore" benchmark --la 372 --code CareLeaverAcc --year 2024-25 --source computed
 echo
+echo "== IRO escalations: the ladder, and a stage 2 raised on Friday 21 December 2018"
+"$bin/carescore" escalations ladder
+"$bin/carescore" calendar working-days --from 2018-12-21 --count 5
+echo
 echo "carescored is running (pid $(cat "$pidfile")) on $listen; stop it with: kill $(cat "$pidfile")"
 echo "try: $bin/carescore --help"

@@ -122,7 +122,11 @@ absl::StatusOr<Catalogue> ParseCatalogue(const CsvTable& table,
     }
     CheckIndicator(ind, row.line, errors);
 
-    std::optional<double> red, green, low, high, tolerance;
+    std::optional<double> red;
+    std::optional<double> green;
+    std::optional<double> low;
+    std::optional<double> high;
+    std::optional<double> tolerance;
     // Every bad number is reported, so no short-circuit.
     bool numbers_ok = true;
     for (const auto& [column, out] :
@@ -197,7 +201,9 @@ absl::StatusOr<std::vector<v1::ValueInput>> ParseValues(const CsvTable& table,
     if (v.la_code().empty()) errors.Add(row.line, "la_code", "is required");
     if (v.indicator_code().empty()) errors.Add(row.line, "code", "is required");
     if (when.empty()) errors.Add(row.line, period_column, "is required");
-    std::optional<double> value, numerator, denominator;
+    std::optional<double> value;
+    std::optional<double> numerator;
+    std::optional<double> denominator;
     ReadNumber(table, row, "value", errors, value);
     ReadNumber(table, row, "numerator", errors, numerator);
     ReadNumber(table, row, "denominator", errors, denominator);
@@ -265,7 +271,10 @@ absl::StatusOr<std::vector<v1::PublishedComparator>> ParsePublishedComparators(
     } else {
       errors.Add(row.line, "year", "no comparator year: add a year column or give --year YYYY-YY");
     }
-    std::optional<double> sn, best, national, top;
+    std::optional<double> sn;
+    std::optional<double> best;
+    std::optional<double> national;
+    std::optional<double> top;
     ReadNumber(table, row, "statistical_neighbour_average", errors, sn);
     ReadNumber(table, row, "best_statistical_neighbour", errors, best);
     ReadNumber(table, row, "national_average", errors, national);

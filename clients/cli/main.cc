@@ -12,7 +12,10 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "carescore/v1/benchmarks.grpc.pb.h"
+#include "carescore/v1/escalations.grpc.pb.h"
 #include "carescore/v1/indicators.grpc.pb.h"
+#include "clients/cli/client.h"
+#include "clients/cli/escalation_commands.h"
 #include "clients/cli/import_formats.h"
 #include "clients/cli/output.h"
 #include "common/csv.h"
@@ -26,112 +29,6 @@ namespace carescore::cli {
 namespace {
 
 constexpr int kImportChunk = 5000;
-
-struct GlobalOptions {
-  std::string server = "127.0.0.1:50051";
-  std::string format = "table";
-  double timeout_seconds = 60;
-  double import_timeout_seconds = 900;
-};
-
-std::string Rfc3339(const google::protobuf::Timestamp& ts) {
-  const absl::Time t = absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", t, absl::UTCTimeZone());
-}
-
-absl::StatusOr<google::protobuf::Timestamp> ParseRfc3339(const std::string& text) {
-  absl::Time t;
-  std::string err;
-  if (!absl::ParseTime(absl::RFC3339_full, text, &t, &err)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--as-of \"", text, "\" is not an RFC 3339 time (e.g. 2018-11-05T09:00:00Z): ", err));
-  }
-  google::protobuf::Timestamp ts;
-  const int64_t us = absl::ToUnixMicros(t);
-  ts.set_seconds(us / 1000000);
-  ts.set_nanos(static_cast<int32_t>((us % 1000000) * 1000));
-  return ts;
-}
-
-nlohmann::json Optional(bool present, double v) {
-  return present ? nlohmann::json(v) : nlohmann::json(nullptr);
-}
-
-// The server's answer, as absl::Status, with "<what>: " in front.
-absl::Status Rpc(const grpc::Status& status, absl::string_view what) {
-  if (status.ok()) return absl::OkStatus();
-  absl::Status s = FromGrpcStatus(status);
-  if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED) {
-    return absl::Status(s.code(), absl::StrCat(what, ": the server does not host this service (",
-                                               s.message(), "); point --server at one that does"));
-  }
-  if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
-      status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
-    return absl::Status(s.code(), absl::StrCat(what, ": the server did not answer (",
-                                               s.message(), "); is carescored running?"));
-  }
-  return absl::Status(s.code(), absl::StrCat(what, ": ", s.message()));
-}
-
-class Client {
- public:
-  explicit Client(const GlobalOptions& options) : options_(options) {}
-
-  v1::IndicatorService::Stub& indicators() {
-    if (!stub_) stub_ = v1::IndicatorService::NewStub(Channel());
-    return *stub_;
-  }
-
-  v1::BenchmarkService::Stub& benchmarks() {
-    if (!benchmarks_) benchmarks_ = v1::BenchmarkService::NewStub(Channel());
-    return *benchmarks_;
-  }
-
-  void Prepare(grpc::ClientContext& ctx, bool long_running = false) const {
-    const double seconds = long_running ? options_.import_timeout_seconds : options_.timeout_seconds;
-    ctx.set_deadline(std::chrono::system_clock::now() +
-                     std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000)));
-  }
-
-  absl::StatusOr<Format> format() const { return ParseFormat(options_.format); }
-
- private:
-  std::shared_ptr<grpc::Channel> Channel() {
-    if (!channel_) {
-      grpc::ChannelArguments args;
-      args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
-      channel_ = grpc::CreateCustomChannel(options_.server, grpc::InsecureChannelCredentials(), args);
-    }
-    return channel_;
-  }
-
-  const GlobalOptions& options_;
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<v1::IndicatorService::Stub> stub_;
-  std::unique_ptr<v1::BenchmarkService::Stub> benchmarks_;
-};
-
-absl::Status PrintTable(Client& client, const Table& table) {
-  absl::StatusOr<Format> format = client.format();
-  if (!format.ok()) return format.status();
-  table.Print(*format, std::cout);
-  return absl::OkStatus();
-}
-
-// Adds the file name in front and says what row numbers mean.
-absl::Status InFile(const absl::Status& s, const std::string& path) {
-  if (s.ok()) return s;
-  std::string message(s.message());
-  if (message.rfind(path, 0) != 0) message = absl::StrCat(path, ": ", message);
-  if (message.find("\nrow ") != std::string::npos) {
-    absl::StrAppend(&message, "\n(row numbers are file lines; the header is line 1)");
-  }
-  absl::Status out(s.code(), message);
-  s.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
-    out.SetPayload(url, payload);
-  });
-  return out;
-}
 
 absl::Status ImportLas(Client& client, const std::string& path) {
   absl::StatusOr<CsvTable> table = CsvTable::ReadFile(path);
@@ -349,7 +246,7 @@ absl::Status ValuesGet(Client& client, const ValuesGetOptions& o) {
   request.set_include_missing(o.include_missing);
   request.set_page_size(10000);
   if (!o.as_of.empty()) {
-    absl::StatusOr<google::protobuf::Timestamp> ts = ParseRfc3339(o.as_of);
+    absl::StatusOr<google::protobuf::Timestamp> ts = ParseRfc3339(o.as_of, "--as-of");
     if (!ts.ok()) return ts.status();
     *request.mutable_as_of() = *ts;
   }
@@ -619,9 +516,12 @@ int main(int argc, char** argv) {
   app.add_option("--timeout", global.timeout_seconds, "Seconds to wait for each answer")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  app.add_option("--actor", global.actor,
+                 "Who is acting, for the access log (default: $CARESCORE_ACTOR or $USER)");
   Client client(global);
   absl::Status result;
   auto run = [&result](absl::Status s) { result = std::move(s); };
+  carescore::cli::EscalationCommands escalation_commands(app, client, result);
 
   // import
   CLI::App* import = app.add_subcommand("import", "Load a CSV file into the server");

@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "services/benchmarks/comparators.h"
 #include "services/benchmarks/sqlite_benchmark_store.h"
+#include "services/indicators/direct_indicator_reader.h"
 #include "services/indicators/indicator_service.h"
 #include "services/indicators/sqlite_indicator_store.h"
 
@@ -18,42 +19,7 @@ namespace {
 const std::string kSamples = CARESCORE_SAMPLES_DIR;
 const std::string kEngland = CARESCORE_ENGLAND_DIR;
 
-// The real indicator rules and store, read directly instead of over gRPC:
-// the reader interface is what the benchmark rules depend on.
-class DirectIndicatorReader final : public indicators::IndicatorReader {
- public:
-  explicit DirectIndicatorReader(indicators::IndicatorService& service) : service_(service) {}
-  absl::StatusOr<v1::Indicator> GetIndicator(absl::string_view code) override {
-    v1::GetIndicatorRequest r;
-    r.set_code(std::string(code));
-    auto got = service_.GetIndicator(r);
-    if (!got.ok()) return got.status();
-    return got->indicator();
-  }
-  absl::StatusOr<std::vector<v1::LocalAuthority>> ListLocalAuthorities() override {
-    v1::ListLocalAuthoritiesRequest r;
-    r.set_page_size(1000);
-    r.set_include_former(true);
-    auto got = service_.ListLocalAuthorities(r);
-    if (!got.ok()) return got.status();
-    return std::vector<v1::LocalAuthority>(got->local_authorities().begin(),
-                                           got->local_authorities().end());
-  }
-  absl::StatusOr<std::vector<v1::Value>> ListValues(v1::ListValuesRequest r) override {
-    std::vector<v1::Value> out;
-    r.set_page_size(10000);
-    do {
-      auto got = service_.ListValues(r);
-      if (!got.ok()) return got.status();
-      out.insert(out.end(), got->values().begin(), got->values().end());
-      r.set_page_token(got->next_page_token());
-    } while (!r.page_token().empty());
-    return out;
-  }
-
- private:
-  indicators::IndicatorService& service_;
-};
+using indicators::DirectIndicatorReader;
 
 CsvTable Read(const std::string& path) {
   auto t = CsvTable::ReadFile(path);

@@ -8,14 +8,6 @@
 
 namespace carescore::benchmarks {
 
-double Quantile7(const std::vector<double>& sorted, double p) {
-  const double h = static_cast<double>(sorted.size() - 1) * p;
-  const double lower = std::floor(h);
-  const auto i = static_cast<size_t>(lower);
-  if (i + 1 >= sorted.size()) return sorted.back();
-  return sorted[i] + (h - lower) * (sorted[i + 1] - sorted[i]);
-}
-
 Quartiles QuartilesOf(std::vector<double> values) {
   std::sort(values.begin(), values.end());
   return {Quantile7(values, 0.25), Quantile7(values, 0.5), Quantile7(values, 0.75)};

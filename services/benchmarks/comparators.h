@@ -32,10 +32,6 @@ struct LaValue {
   std::optional<double> denominator;
 };
 
-// Quantile p (0..1) of ascending `sorted` (non-empty), type 7:
-// h = (n - 1) p, x[floor h] + (h - floor h) (x[floor h + 1] - x[floor h]).
-double Quantile7(const std::vector<double>& sorted, double p);
-
 struct Quartiles {
   double q1;
   double q2;

@@ -13,6 +13,10 @@
 #include "services/benchmarks/benchmark_grpc_service.h"
 #include "services/benchmarks/benchmark_service.h"
 #include "services/benchmarks/sqlite_benchmark_store.h"
+#include "services/escalations/escalation_grpc_service.h"
+#include "services/escalations/escalation_service.h"
+#include "services/escalations/ladder_flag.h"
+#include "services/escalations/sqlite_escalation_store.h"
 #include "services/indicators/indicator_client.h"
 #include "services/indicators/indicator_grpc_service.h"
 #include "services/indicators/indicator_service.h"
@@ -35,6 +39,8 @@ int main(int argc, char** argv) {
   CLI::App app{"carescored: all carescore services in one process"};
   carescore::ServerFlags flags;
   carescore::AddServerFlags(app, flags);
+  std::string ladder_file;
+  carescore::escalations::AddLadderFlag(app, ladder_file);
   CLI11_PARSE(app, argc, argv);
   absl::StatusOr<carescore::ServerOptions> options = carescore::PrepareServer(flags);
   if (!options.ok()) {
@@ -58,11 +64,26 @@ int main(int argc, char** argv) {
   carescore::benchmarks::BenchmarkService benchmarks(**benchmark_store, indicator_reader);
   carescore::benchmarks::BenchmarkGrpcService benchmarks_grpc(benchmarks);
 
+  absl::StatusOr<carescore::escalations::Ladder> ladder =
+      carescore::escalations::LoadLadder(ladder_file);
+  if (!ladder.ok()) {
+    spdlog::critical("{}", std::string(ladder.status().message()));
+    return 2;
+  }
+  auto escalation_store =
+      carescore::escalations::SqliteEscalationStore::Open((dir / "escalations.db").string());
+  if (!Opened(escalation_store, "escalations")) return 1;
+  carescore::escalations::ChangeFeed escalation_feed;
+  carescore::escalations::EscalationService escalations(**escalation_store, indicator_reader,
+                                                        *std::move(ladder), escalation_feed);
+  carescore::escalations::EscalationGrpcService escalations_grpc(escalations);
+
   spdlog::info("carescored data in {}", flags.data_dir);
   absl::Status served = carescore::ServeUntilSignal(
       *options,
       {{carescore::v1::IndicatorService::service_full_name(), &indicators_grpc},
-       {carescore::v1::BenchmarkService::service_full_name(), &benchmarks_grpc}},
+       {carescore::v1::BenchmarkService::service_full_name(), &benchmarks_grpc},
+       {carescore::v1::EscalationService::service_full_name(), &escalations_grpc}},
       [&in_process](grpc::Server& server, int /*port*/) {
         in_process.Set(server.InProcessChannel(grpc::ChannelArguments()));
       });

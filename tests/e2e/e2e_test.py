@@ -318,6 +318,89 @@ class CarescoreE2E(unittest.TestCase):
         finally:
             benchmarks2.stop()
 
+    # --- escalations ------------------------------------------------------
+
+    def raise_case(self, *extra, child="C-77001", stage="1", when="2018-12-21T10:00:00Z"):
+        return self.rows("escalations", "raise", "--la", "372", "--child", child,
+                         "--stage", stage, "--theme", "permanence_drift", "--iro", "iro-12",
+                         "--team", "LAC 2", "--raised-at", when, *extra)[0]
+
+    def test_christmas_2018_deadlines(self):
+        s1 = self.raise_case()
+        self.assertEqual(s1["due_at"], "2018-12-24")
+        self.assertTrue(s1["id"].startswith("ESC-"))
+        self.assertEqual((s1["la_code"], s1["child_ref"], s1["stage"], s1["status"]),
+                         ("372", "C-77001", "1", "open"))
+        s2 = self.raise_case(stage="2")
+        self.assertEqual(s2["due_at"], "2019-01-02")
+        day = self.rows("calendar", "working-days", "--from", "2018-12-21", "--count", "5")[0]
+        self.assertEqual(day["date"], "2019-01-02")
+
+    def test_escalation_ladder_and_illegal_transitions(self):
+        case = self.raise_case(child="C-77002", when="2019-03-04T10:00:00Z")
+        up = self.rows("escalations", "escalate", case["id"], "--at", "2019-03-05")[0]
+        self.assertEqual((up["stage"], up["due_at"]), ("2", "2019-03-12"))
+        r = self.cli("escalations", "escalate", case["id"], "--to-stage", "4", "--at", "2019-03-06")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("needs a reason", r.stderr)
+        done = self.rows("escalations", "resolve", case["id"], "--outcome", "plan agreed",
+                         "--at", "2019-03-07")[0]
+        self.assertEqual(done["status"], "resolved")
+        r = self.cli("escalations", "resolve", case["id"], "--outcome", "again")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("is closed", r.stderr)
+        shown = self.rows("escalations", "show", case["id"])[0]
+        self.assertEqual(shown["status"], "resolved")
+
+    def test_escalation_bad_input_stores_nothing(self):
+        before = len(self.rows("escalations", "list", "--la", "372"))
+        for args, expected in [
+                (["--la", "999", "--child", "C-1"], "unknown LA"),
+                (["--la", "372", "--child", "Jane Smith"], "pseudonymous"),
+                (["--la", "372", "--child", "9434765919"], "pseudonymous"),
+                (["--la", "372", "--child", "C-1", "--raised-at", "2099-01-01T00:00:00Z"],
+                 "in the future"),
+                (["--la", "372", "--child", "C-1", "--stage", "7"], "out of range")]:
+            with self.subTest(expected):
+                r = self.cli("escalations", "raise", *args, "--theme", "contact", "--iro", "i",
+                             "--team", "t")
+                self.assertNotEqual(r.returncode, 0)
+                self.assertIn(expected, r.stderr)
+        r = self.cli("escalations", "raise", "--la", "372", "--child", "C-1", "--theme", "vibes",
+                     "--iro", "i", "--team", "t")
+        self.assertIn("unknown theme", r.stderr)
+        self.assertEqual(len(self.rows("escalations", "list", "--la", "372")), before)
+
+    def test_inadequate_audit_opens_one_linked_stage_1(self):
+        audit = self.rows("audits", "record", "--la", "372", "--child", "C-88001",
+                          "--review-date", "2019-02-11", "--grade", "inadequate",
+                          "--iro", "iro-3", "--team", "LAC 1")[0]
+        self.assertTrue(audit["escalation_id"].startswith("ESC-"))
+        linked = [e for e in self.rows("escalations", "list", "--la", "372")
+                  if e["audit_id"] == audit["id"]]
+        self.assertEqual(len(linked), 1)
+        self.assertEqual((linked[0]["stage"], linked[0]["due_at"]), ("1", "2019-02-12"))
+        good = self.rows("audits", "record", "--la", "372", "--child", "C-88002",
+                         "--review-date", "2019-02-11", "--grade", "good",
+                         "--iro", "iro-3", "--team", "LAC 1")[0]
+        self.assertEqual(good["escalation_id"], "")
+        summary = self.rows("audits", "summary", "--la", "372", "--from", "2019-02",
+                            "--to", "2019-02")[0]
+        self.assertEqual((summary["inadequate"], summary["good"], summary["total"]),
+                         ("1", "1", "2"))
+
+    def test_overdue_and_summary(self):
+        case = self.raise_case(child="C-99001", stage="3", when="2019-07-01T10:00:00Z")
+        overdue = [o for o in self.rows("escalations", "overdue", "--la", "372",
+                                        "--as-of", "2019-07-10T12:00:00Z")
+                   if o["id"] == case["id"]]
+        self.assertEqual(len(overdue), 1)
+        self.assertEqual(overdue[0]["due_at"], "2019-07-05")
+        self.assertEqual(overdue[0]["working_days_overdue"], "3")
+        months = self.rows("escalations", "summary", "--la", "372", "--from", "2019-07",
+                           "--to", "2019-07")
+        self.assertEqual(months[0]["stage_3"], "1")
+
     # --- bad input: row-level errors, nothing stored -------------------------
 
     BAD_VALUES = {
@@ -428,6 +511,7 @@ class CarescoreE2E(unittest.TestCase):
             services = [s.name for s in replies[0].list_services_response.service]
             self.assertIn("carescore.v1.IndicatorService", services)
             self.assertIn("carescore.v1.BenchmarkService", services)
+            self.assertIn("carescore.v1.EscalationService", services)
             self.assertIn("grpc.health.v1.Health", services)
             self.assertTrue(replies[1].file_descriptor_response.file_descriptor_proto)
 

@@ -1,0 +1,114 @@
+#include "clients/cli/client.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "common/grpc_status.h"
+
+namespace carescore::cli {
+
+v1::IndicatorService::Stub& Client::indicators() {
+  if (!stub_) stub_ = v1::IndicatorService::NewStub(Channel());
+  return *stub_;
+}
+
+v1::BenchmarkService::Stub& Client::benchmarks() {
+  if (!benchmarks_) benchmarks_ = v1::BenchmarkService::NewStub(Channel());
+  return *benchmarks_;
+}
+
+v1::EscalationService::Stub& Client::escalations() {
+  if (!escalations_) escalations_ = v1::EscalationService::NewStub(Channel());
+  return *escalations_;
+}
+
+void Client::Prepare(grpc::ClientContext& ctx, bool long_running) const {
+  const double seconds = long_running ? options_.import_timeout_seconds : options_.timeout_seconds;
+  ctx.set_deadline(std::chrono::system_clock::now() +
+                   std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000)));
+  // Who is asking, for the escalation service's access log.
+  if (const std::string actor = Actor(); !actor.empty()) ctx.AddMetadata("x-carescore-actor", actor);
+}
+
+std::string Client::Actor() const {
+  if (!options_.actor.empty()) return options_.actor;
+  for (const char* var : {"CARESCORE_ACTOR", "USER", "LOGNAME"}) {
+    const char* value = std::getenv(var);
+    if (value != nullptr && *value != '\0') return value;
+  }
+  return "";
+}
+
+std::shared_ptr<grpc::Channel> Client::Channel() {
+  if (!channel_) {
+    grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
+    channel_ = grpc::CreateCustomChannel(options_.server, grpc::InsecureChannelCredentials(), args);
+  }
+  return channel_;
+}
+
+std::string Rfc3339(const google::protobuf::Timestamp& ts) {
+  const absl::Time t = absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", t, absl::UTCTimeZone());
+}
+
+absl::StatusOr<google::protobuf::Timestamp> ParseRfc3339(const std::string& text,
+                                                         absl::string_view flag) {
+  absl::Time t;
+  std::string err;
+  if (!absl::ParseTime(absl::RFC3339_full, text, &t, &err)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        flag, " \"", text, "\" is not an RFC 3339 time (e.g. 2018-11-05T09:00:00Z): ", err));
+  }
+  google::protobuf::Timestamp ts;
+  const int64_t us = absl::ToUnixMicros(t);
+  ts.set_seconds(us / 1000000);
+  ts.set_nanos(static_cast<int32_t>((us % 1000000) * 1000));
+  return ts;
+}
+
+nlohmann::json Optional(bool present, double v) {
+  return present ? nlohmann::json(v) : nlohmann::json(nullptr);
+}
+
+absl::Status Rpc(const grpc::Status& status, absl::string_view what) {
+  if (status.ok()) return absl::OkStatus();
+  absl::Status s = FromGrpcStatus(status);
+  if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED) {
+    return absl::Status(s.code(), absl::StrCat(what, ": the server does not host this service (",
+                                               s.message(), "); point --server at one that does"));
+  }
+  if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+      status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+    return absl::Status(s.code(), absl::StrCat(what, ": the server did not answer (",
+                                               s.message(), "); is carescored running?"));
+  }
+  return absl::Status(s.code(), absl::StrCat(what, ": ", s.message()));
+}
+
+absl::Status PrintTable(Client& client, const Table& table) {
+  absl::StatusOr<Format> format = client.format();
+  if (!format.ok()) return format.status();
+  table.Print(*format, std::cout);
+  return absl::OkStatus();
+}
+
+absl::Status InFile(const absl::Status& s, const std::string& path) {
+  if (s.ok()) return s;
+  std::string message(s.message());
+  if (message.rfind(path, 0) != 0) message = absl::StrCat(path, ": ", message);
+  if (message.find("\nrow ") != std::string::npos) {
+    absl::StrAppend(&message, "\n(row numbers are file lines; the header is line 1)");
+  }
+  absl::Status out(s.code(), message);
+  s.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
+    out.SetPayload(url, payload);
+  });
+  return out;
+}
+
+}  // namespace carescore::cli

@@ -1,0 +1,70 @@
+#ifndef CARESCORE_SERVICES_ESCALATIONS_ESCALATION_GRPC_SERVICE_H_
+#define CARESCORE_SERVICES_ESCALATIONS_ESCALATION_GRPC_SERVICE_H_
+
+// The wire edge of EscalationService. The caller's identity for the access
+// log comes from the `x-carescore-actor` metadata when sent (it overrides
+// the request's `actor`). Watch streams end when the client cancels or the
+// server shuts down. Thread-safe.
+
+#include "carescore/v1/escalations.grpc.pb.h"
+#include "services/escalations/escalation_service.h"
+
+namespace carescore::escalations {
+
+class EscalationGrpcService final : public v1::EscalationService::Service {
+ public:
+  explicit EscalationGrpcService(EscalationService& service) : service_(service) {}
+
+  grpc::Status RaiseEscalation(grpc::ServerContext* context,
+                               const v1::RaiseEscalationRequest* request,
+                               v1::RaiseEscalationResponse* response) override;
+  grpc::Status RespondToEscalation(grpc::ServerContext* context,
+                                   const v1::RespondToEscalationRequest* request,
+                                   v1::RespondToEscalationResponse* response) override;
+  grpc::Status EscalateEscalation(grpc::ServerContext* context,
+                                  const v1::EscalateEscalationRequest* request,
+                                  v1::EscalateEscalationResponse* response) override;
+  grpc::Status ResolveEscalation(grpc::ServerContext* context,
+                                 const v1::ResolveEscalationRequest* request,
+                                 v1::ResolveEscalationResponse* response) override;
+  grpc::Status WithdrawEscalation(grpc::ServerContext* context,
+                                  const v1::WithdrawEscalationRequest* request,
+                                  v1::WithdrawEscalationResponse* response) override;
+  grpc::Status ReferToCafcass(grpc::ServerContext* context,
+                              const v1::ReferToCafcassRequest* request,
+                              v1::ReferToCafcassResponse* response) override;
+  grpc::Status GetEscalation(grpc::ServerContext* context, const v1::GetEscalationRequest* request,
+                             v1::GetEscalationResponse* response) override;
+  grpc::Status ListEscalations(grpc::ServerContext* context,
+                               const v1::ListEscalationsRequest* request,
+                               v1::ListEscalationsResponse* response) override;
+  grpc::Status ListOverdueEscalations(grpc::ServerContext* context,
+                                      const v1::ListOverdueEscalationsRequest* request,
+                                      v1::ListOverdueEscalationsResponse* response) override;
+  grpc::Status GetEscalationSummary(grpc::ServerContext* context,
+                                    const v1::GetEscalationSummaryRequest* request,
+                                    v1::GetEscalationSummaryResponse* response) override;
+  grpc::Status WatchEscalations(grpc::ServerContext* context,
+                                const v1::WatchEscalationsRequest* request,
+                                grpc::ServerWriter<v1::WatchEscalationsResponse>* writer) override;
+  grpc::Status RecordAudit(grpc::ServerContext* context, const v1::RecordAuditRequest* request,
+                           v1::RecordAuditResponse* response) override;
+  grpc::Status GetAuditSummary(grpc::ServerContext* context,
+                               const v1::GetAuditSummaryRequest* request,
+                               v1::GetAuditSummaryResponse* response) override;
+  grpc::Status GetLadder(grpc::ServerContext* context, const v1::GetLadderRequest* request,
+                         v1::GetLadderResponse* response) override;
+  grpc::Status AddWorkingDays(grpc::ServerContext* context,
+                              const v1::AddWorkingDaysRequest* request,
+                              v1::AddWorkingDaysResponse* response) override;
+  grpc::Status AddClosureDays(grpc::ServerContext* context,
+                              const v1::AddClosureDaysRequest* request,
+                              v1::AddClosureDaysResponse* response) override;
+
+ private:
+  EscalationService& service_;
+};
+
+}  // namespace carescore::escalations
+
+#endif  // CARESCORE_SERVICES_ESCALATIONS_ESCALATION_GRPC_SERVICE_H_

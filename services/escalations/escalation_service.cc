@@ -1,0 +1,762 @@
+#include "services/escalations/escalation_service.h"
+
+#include <algorithm>
+#include <map>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/measure.h"
+#include "common/period.h"
+#include "common/validation.h"
+#include "services/escalations/pseudonym.h"
+#include "spdlog/spdlog.h"
+
+namespace carescore::escalations {
+namespace {
+
+// Clocks disagree a little; a time further ahead than this is a mistake.
+constexpr absl::Duration kClockSkew = absl::Minutes(5);
+
+google::protobuf::Timestamp ToProto(absl::Time t) {
+  google::protobuf::Timestamp ts;
+  const int64_t us = absl::ToUnixMicros(t);
+  ts.set_seconds(us / 1000000);
+  ts.set_nanos(static_cast<int32_t>((us % 1000000) * 1000));
+  return ts;
+}
+
+absl::Time FromProto(const google::protobuf::Timestamp& ts) {
+  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
+}
+
+bool IsClosed(v1::EscalationStatus s) {
+  return s == v1::ESCALATION_STATUS_RESOLVED || s == v1::ESCALATION_STATUS_WITHDRAWN ||
+         s == v1::ESCALATION_STATUS_REFERRED_TO_CAFCASS;
+}
+
+std::string StatusWord(v1::EscalationStatus s) {
+  switch (s) {
+    case v1::ESCALATION_STATUS_OPEN:
+      return "open";
+    case v1::ESCALATION_STATUS_RESPONDED:
+      return "responded";
+    case v1::ESCALATION_STATUS_RESOLVED:
+      return "resolved";
+    case v1::ESCALATION_STATUS_WITHDRAWN:
+      return "withdrawn";
+    case v1::ESCALATION_STATUS_REFERRED_TO_CAFCASS:
+      return "referred to CAFCASS";
+    default:
+      return "unknown";
+  }
+}
+
+std::string ActorOf(const std::string& actor) { return actor.empty() ? "anonymous" : actor; }
+
+absl::Status Required(const std::string& value, absl::string_view field) {
+  if (value.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Month> ParseMonthField(const std::string& text, absl::string_view field) {
+  absl::StatusOr<Month> m = Month::Parse(text);
+  if (!m.ok()) return absl::InvalidArgumentError(absl::StrCat(field, ": ", m.status().message()));
+  return m;
+}
+
+std::string MonthOf(absl::CivilDay day) {
+  return Month(static_cast<int>(day.year()), day.month()).ToString();
+}
+
+}  // namespace
+
+EscalationService::EscalationService(EscalationStore& store,
+                                     indicators::IndicatorReader& indicators, Ladder ladder,
+                                     ChangeFeed& feed, std::function<absl::Time()> now)
+    : store_(store),
+      indicators_(indicators),
+      ladder_(std::move(ladder)),
+      feed_(feed),
+      now_(std::move(now)) {
+  // Deadlines are working days in England, so days begin and end in UK time.
+  if (!absl::LoadTimeZone("Europe/London", &london_)) {
+    spdlog::warn("time zone Europe/London not found (install tzdata): using UTC for due dates");
+    london_ = absl::UTCTimeZone();
+  }
+}
+
+absl::CivilDay EscalationService::LocalDay(absl::Time t) const {
+  return absl::ToCivilDay(t, london_);
+}
+
+void EscalationService::Log(const std::string& actor, absl::string_view action,
+                            absl::string_view subject) {
+  absl::Status s = store_.LogAccess(ActorOf(actor), action, subject);
+  if (!s.ok()) spdlog::error("access log: {}", std::string(s.message()));
+}
+
+void EscalationService::Publish(const v1::Escalation& escalation, v1::TransitionKind kind) {
+  v1::WatchEscalationsResponse change;
+  *change.mutable_escalation() = escalation;
+  change.set_change(kind);
+  feed_.Publish(change);
+}
+
+absl::Status EscalationService::CheckLa(const std::string& la_code) {
+  if (!IsLaCode(la_code)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("la_code \"", la_code, "\" is not a DfE LA code (three digits)"));
+  }
+  absl::StatusOr<std::vector<v1::LocalAuthority>> las = indicators_.ListLocalAuthorities();
+  if (!las.ok()) return las.status();
+  for (const v1::LocalAuthority& la : *las) {
+    if (la.la_code() == la_code) return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("la_code: unknown LA \"", la_code, "\" (carescore import las)"));
+}
+
+absl::StatusOr<WorkingCalendar> EscalationService::CalendarFor(const std::string& la_code) {
+  absl::StatusOr<std::set<absl::CivilDay>> closures = store_.Closures(la_code);
+  if (!closures.ok()) return closures.status();
+  return WorkingCalendar(*std::move(closures));
+}
+
+absl::StatusOr<v1::RaiseEscalationResponse> EscalationService::RaiseEscalation(
+    const v1::RaiseEscalationRequest& request) {
+  absl::Status la = CheckLa(request.la_code());
+  if (!la.ok()) return la;
+  absl::Status child = CheckChildRef(request.child_ref());
+  if (!child.ok()) return child;
+  for (const auto& [value, field] : {std::pair{&request.iro_id(), "iro_id"},
+                                     std::pair{&request.team(), "team"}}) {
+    absl::Status s = Required(*value, field);
+    if (!s.ok()) return s;
+  }
+  if (request.themes().empty()) {
+    return absl::InvalidArgumentError("themes: at least one theme is required");
+  }
+  for (const std::string& theme : request.themes()) {
+    if (!ladder_.IsTheme(theme)) {
+      return absl::InvalidArgumentError(absl::StrCat("themes: unknown theme \"", theme,
+                                                     "\" (carescore escalations themes lists them)"));
+    }
+  }
+  const int stage = request.stage() == 0 ? 1 : request.stage();
+  if (stage < 1 || stage > ladder_.LastStage()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("stage ", stage, " is out of range: an escalation is raised at stage 1 to ",
+                     ladder_.LastStage(), " (stage ", ladder_.ReferralStage(),
+                     " is the referral to CAFCASS)"));
+  }
+  const absl::Time now = now_();
+  const absl::Time raised = request.has_raised_at() ? FromProto(request.raised_at()) : now;
+  if (raised > now + kClockSkew) {
+    return absl::InvalidArgumentError("raised_at is in the future");
+  }
+  absl::StatusOr<WorkingCalendar> calendar = CalendarFor(request.la_code());
+  if (!calendar.ok()) return calendar.status();
+
+  v1::Escalation e;
+  e.set_la_code(request.la_code());
+  e.set_child_ref(request.child_ref());
+  e.set_iro_id(request.iro_id());
+  e.set_team(request.team());
+  *e.mutable_themes() = request.themes();
+  e.set_stage(stage);
+  e.set_status(v1::ESCALATION_STATUS_OPEN);
+  *e.mutable_raised_at() = ToProto(raised);
+  *e.mutable_stage_started_at() = ToProto(raised);
+  const absl::CivilDay day = LocalDay(raised);
+  e.set_due_date(FormatDate(
+      calendar->AddWorkingDays(day, ladder_.Find(stage)->response_working_days())));
+  e.set_resolve_by(FormatDate(calendar->AddWorkingDays(day, ladder_.target_working_days)));
+  v1::Transition* t = e.add_transitions();
+  t->set_kind(v1::TRANSITION_KIND_RAISED);
+  t->set_to_stage(stage);
+  t->set_actor(ActorOf(request.actor().empty() ? request.iro_id() : request.actor()));
+  *t->mutable_at() = ToProto(raised);
+  t->set_note(request.note());
+
+  absl::StatusOr<v1::Escalation> stored = store_.Insert(std::move(e));
+  if (!stored.ok()) return stored.status();
+  Publish(*stored, v1::TRANSITION_KIND_RAISED);
+  Log(t->actor(), "raise", stored->id());
+  v1::RaiseEscalationResponse response;
+  *response.mutable_escalation() = *std::move(stored);
+  return response;
+}
+
+absl::StatusOr<v1::Escalation> EscalationService::Transition(
+    const std::string& id, const std::string& actor, v1::TransitionKind kind,
+    const google::protobuf::Timestamp* at, const std::string& note,
+    const std::function<absl::Status(v1::Escalation&, absl::Time, WorkingCalendar&)>& change) {
+  if (id.empty()) return absl::InvalidArgumentError("id is required");
+  absl::StatusOr<std::optional<v1::Escalation>> found = store_.Find(id);
+  if (!found.ok()) return found.status();
+  if (!found->has_value()) return absl::NotFoundError(absl::StrCat("no escalation ", id));
+  v1::Escalation e = **found;
+  if (IsClosed(e.status())) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("escalation ", id, " is closed (", StatusWord(e.status()), ")"));
+  }
+  const absl::Time now = now_();
+  const absl::Time when = at != nullptr && (at->seconds() != 0 || at->nanos() != 0) ? FromProto(*at) : now;
+  if (when > now + kClockSkew) return absl::InvalidArgumentError("at is in the future");
+  const absl::Time last = FromProto(e.transitions(e.transitions_size() - 1).at());
+  if (when < last) {
+    return absl::InvalidArgumentError(
+        "at is before the escalation's last step: steps are recorded in order");
+  }
+  absl::StatusOr<WorkingCalendar> calendar = CalendarFor(e.la_code());
+  if (!calendar.ok()) return calendar.status();
+  const int expected = e.transitions_size();
+  const int from_stage = e.stage();
+  absl::Status changed = change(e, when, *calendar);
+  if (!changed.ok()) return changed;
+  v1::Transition* t = e.add_transitions();
+  t->set_kind(kind);
+  t->set_from_stage(from_stage);
+  t->set_to_stage(e.stage());
+  t->set_actor(ActorOf(actor));
+  *t->mutable_at() = ToProto(when);
+  t->set_note(note);
+  if (IsClosed(e.status())) *e.mutable_closed_at() = ToProto(when);
+  absl::Status stored = store_.Update(e, expected);
+  if (!stored.ok()) return stored;
+  Publish(e, kind);
+  Log(actor, v1::TransitionKind_Name(kind), id);
+  return e;
+}
+
+absl::StatusOr<v1::RespondToEscalationResponse> EscalationService::RespondToEscalation(
+    const v1::RespondToEscalationRequest& request) {
+  absl::StatusOr<v1::Escalation> e = Transition(
+      request.id(), request.actor(), v1::TRANSITION_KIND_RESPONDED, &request.at(), request.note(),
+      [](v1::Escalation& x, absl::Time, WorkingCalendar&) {
+        if (x.status() == v1::ESCALATION_STATUS_RESPONDED) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("escalation ", x.id(), " already has a response at stage ", x.stage()));
+        }
+        x.set_status(v1::ESCALATION_STATUS_RESPONDED);
+        return absl::OkStatus();
+      });
+  if (!e.ok()) return e.status();
+  v1::RespondToEscalationResponse response;
+  *response.mutable_escalation() = *std::move(e);
+  return response;
+}
+
+absl::StatusOr<v1::EscalateEscalationResponse> EscalationService::EscalateEscalation(
+    const v1::EscalateEscalationRequest& request) {
+  absl::StatusOr<v1::Escalation> e = Transition(
+      request.id(), request.actor(), v1::TRANSITION_KIND_ESCALATED, &request.at(), request.note(),
+      [this, &request](v1::Escalation& x, absl::Time when, WorkingCalendar& calendar) {
+        const int target = request.to_stage() == 0 ? x.stage() + 1 : request.to_stage();
+        if (target <= x.stage()) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "escalation ", x.id(), " is at stage ", x.stage(), ": it can only move up"));
+        }
+        if (target > ladder_.LastStage()) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "stage ", ladder_.LastStage(), " is the last stage of the ladder: refer to "
+              "CAFCASS instead"));
+        }
+        if (target > x.stage() + 1 && request.note().empty()) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "skipping from stage ", x.stage(), " to ", target, " needs a reason (a note)"));
+        }
+        x.set_stage(target);
+        x.set_status(v1::ESCALATION_STATUS_OPEN);
+        *x.mutable_stage_started_at() = ToProto(when);
+        x.set_due_date(FormatDate(calendar.AddWorkingDays(
+            LocalDay(when), ladder_.Find(target)->response_working_days())));
+        return absl::OkStatus();
+      });
+  if (!e.ok()) return e.status();
+  v1::EscalateEscalationResponse response;
+  *response.mutable_escalation() = *std::move(e);
+  return response;
+}
+
+absl::StatusOr<v1::ResolveEscalationResponse> EscalationService::ResolveEscalation(
+    const v1::ResolveEscalationRequest& request) {
+  if (request.outcome().empty()) {
+    return absl::InvalidArgumentError("outcome is required: what was agreed or done");
+  }
+  absl::StatusOr<v1::Escalation> e = Transition(
+      request.id(), request.actor(), v1::TRANSITION_KIND_RESOLVED, &request.at(),
+      request.outcome(), [&request](v1::Escalation& x, absl::Time, WorkingCalendar&) {
+        x.set_status(v1::ESCALATION_STATUS_RESOLVED);
+        x.set_outcome(request.outcome());
+        x.set_due_date("");
+        return absl::OkStatus();
+      });
+  if (!e.ok()) return e.status();
+  v1::ResolveEscalationResponse response;
+  *response.mutable_escalation() = *std::move(e);
+  return response;
+}
+
+absl::StatusOr<v1::WithdrawEscalationResponse> EscalationService::WithdrawEscalation(
+    const v1::WithdrawEscalationRequest& request) {
+  absl::StatusOr<v1::Escalation> e = Transition(
+      request.id(), request.actor(), v1::TRANSITION_KIND_WITHDRAWN, &request.at(), request.note(),
+      [](v1::Escalation& x, absl::Time, WorkingCalendar&) {
+        x.set_status(v1::ESCALATION_STATUS_WITHDRAWN);
+        x.set_due_date("");
+        return absl::OkStatus();
+      });
+  if (!e.ok()) return e.status();
+  v1::WithdrawEscalationResponse response;
+  *response.mutable_escalation() = *std::move(e);
+  return response;
+}
+
+absl::StatusOr<v1::ReferToCafcassResponse> EscalationService::ReferToCafcass(
+    const v1::ReferToCafcassRequest& request) {
+  if (ladder_.ReferralStage() == 0) {
+    return absl::FailedPreconditionError("the configured ladder has no referral stage");
+  }
+  absl::StatusOr<v1::Escalation> e = Transition(
+      request.id(), request.actor(), v1::TRANSITION_KIND_REFERRED_TO_CAFCASS, &request.at(),
+      request.note(), [this](v1::Escalation& x, absl::Time, WorkingCalendar&) {
+        x.set_stage(ladder_.ReferralStage());
+        x.set_status(v1::ESCALATION_STATUS_REFERRED_TO_CAFCASS);
+        x.set_due_date("");
+        return absl::OkStatus();
+      });
+  if (!e.ok()) return e.status();
+  v1::ReferToCafcassResponse response;
+  *response.mutable_escalation() = *std::move(e);
+  return response;
+}
+
+absl::StatusOr<v1::GetEscalationResponse> EscalationService::GetEscalation(
+    const v1::GetEscalationRequest& request) {
+  if (request.id().empty()) return absl::InvalidArgumentError("id is required");
+  absl::StatusOr<std::optional<v1::Escalation>> found = store_.Find(request.id());
+  if (!found.ok()) return found.status();
+  Log(request.actor(), "read", request.id());
+  if (!found->has_value()) return absl::NotFoundError(absl::StrCat("no escalation ", request.id()));
+  v1::GetEscalationResponse response;
+  *response.mutable_escalation() = **std::move(found);
+  return response;
+}
+
+absl::StatusOr<v1::ListEscalationsResponse> EscalationService::ListEscalations(
+    const v1::ListEscalationsRequest& request) {
+  EscalationFilter filter;
+  if (!request.la_code().empty() && !IsLaCode(request.la_code())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("la_code \"", request.la_code(), "\" is not a DfE LA code"));
+  }
+  if (!request.theme().empty() && !ladder_.IsTheme(request.theme())) {
+    return absl::InvalidArgumentError(absl::StrCat("theme: unknown theme \"", request.theme(), "\""));
+  }
+  if (request.page_size() < 0) return absl::InvalidArgumentError("page_size is negative");
+  const int size = request.page_size() == 0 ? 100 : std::min(request.page_size(), 1000);
+  filter.la_code = request.la_code();
+  filter.status = request.status();
+  filter.stage = request.stage();
+  filter.team = request.team();
+  filter.theme = request.theme();
+  filter.iro_id = request.iro_id();
+  if (request.has_raised_from()) filter.raised_from = FromProto(request.raised_from());
+  if (request.has_raised_to()) filter.raised_to = FromProto(request.raised_to());
+  if (!request.page_token().empty()) {
+    std::string key;
+    std::vector<std::string> parts;
+    int64_t us = 0;
+    if (absl::WebSafeBase64Unescape(request.page_token(), &key)) {
+      parts = absl::StrSplit(key, '|');
+    }
+    if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &us)) {
+      return absl::InvalidArgumentError("page_token is not one this service issued");
+    }
+    filter.after = std::make_pair(absl::FromUnixMicros(us), parts[1]);
+  }
+  filter.limit = size + 1;
+  absl::StatusOr<std::vector<v1::Escalation>> found = store_.List(filter);
+  if (!found.ok()) return found.status();
+  Log(request.actor(), "list", request.la_code().empty() ? "all" : request.la_code());
+  v1::ListEscalationsResponse response;
+  for (v1::Escalation& e : *found) {
+    if (response.escalations_size() == size) {
+      const v1::Escalation& last = response.escalations(size - 1);
+      response.set_next_page_token(absl::WebSafeBase64Escape(absl::StrCat(
+          absl::ToUnixMicros(FromProto(last.raised_at())), "|", last.id())));
+      break;
+    }
+    *response.add_escalations() = std::move(e);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::ListOverdueEscalationsResponse> EscalationService::ListOverdueEscalations(
+    const v1::ListOverdueEscalationsRequest& request) {
+  if (!request.la_code().empty() && !IsLaCode(request.la_code())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("la_code \"", request.la_code(), "\" is not a DfE LA code"));
+  }
+  const absl::Time as_of = request.has_as_of() ? FromProto(request.as_of()) : now_();
+  const absl::CivilDay today = LocalDay(as_of);
+  EscalationFilter filter;
+  filter.la_code = request.la_code();
+  filter.raised_to = as_of + absl::Microseconds(1);
+  absl::StatusOr<std::vector<v1::Escalation>> all = store_.List(filter);
+  if (!all.ok()) return all.status();
+  Log(request.actor(), "overdue", request.la_code().empty() ? "all" : request.la_code());
+  std::map<std::string, WorkingCalendar> calendars;
+  v1::ListOverdueEscalationsResponse response;
+  for (const v1::Escalation& e : *all) {
+    auto cal = calendars.find(e.la_code());
+    if (cal == calendars.end()) {
+      absl::StatusOr<WorkingCalendar> c = CalendarFor(e.la_code());
+      if (!c.ok()) return c.status();
+      cal = calendars.emplace(e.la_code(), *std::move(c)).first;
+    }
+    // The case as it stood at `as_of`: its history replayed up to then.
+    int stage = 0;
+    v1::EscalationStatus status = v1::ESCALATION_STATUS_UNSPECIFIED;
+    absl::Time stage_start;
+    for (const v1::Transition& t : e.transitions()) {
+      const absl::Time at = FromProto(t.at());
+      if (at > as_of) break;
+      switch (t.kind()) {
+        case v1::TRANSITION_KIND_RAISED:
+        case v1::TRANSITION_KIND_ESCALATED:
+          stage = t.to_stage();
+          status = v1::ESCALATION_STATUS_OPEN;
+          stage_start = at;
+          break;
+        case v1::TRANSITION_KIND_RESPONDED:
+          status = v1::ESCALATION_STATUS_RESPONDED;
+          break;
+        case v1::TRANSITION_KIND_RESOLVED:
+          status = v1::ESCALATION_STATUS_RESOLVED;
+          break;
+        case v1::TRANSITION_KIND_WITHDRAWN:
+          status = v1::ESCALATION_STATUS_WITHDRAWN;
+          break;
+        case v1::TRANSITION_KIND_REFERRED_TO_CAFCASS:
+          status = v1::ESCALATION_STATUS_REFERRED_TO_CAFCASS;
+          break;
+        default:
+          break;
+      }
+    }
+    if (status == v1::ESCALATION_STATUS_UNSPECIFIED || IsClosed(status)) continue;
+    const v1::Stage* ladder_stage = ladder_.Find(stage);
+    if (status == v1::ESCALATION_STATUS_OPEN && ladder_stage != nullptr &&
+        ladder_stage->response_working_days() > 0) {
+      const absl::CivilDay due = cal->second.AddWorkingDays(
+          LocalDay(stage_start), ladder_stage->response_working_days());
+      if (today > due) {
+        v1::OverdueEscalation* o = response.add_overdue();
+        *o->mutable_escalation() = e;
+        o->set_reason(absl::StrCat("stage ", stage, " response was due by the end of ",
+                                   FormatDate(due)));
+        o->set_working_days_overdue(cal->second.WorkingDaysBetween(due, today));
+        continue;
+      }
+    }
+    absl::CivilDay resolve_by;
+    if (absl::ParseCivilTime(e.resolve_by(), &resolve_by) && today > resolve_by) {
+      v1::OverdueEscalation* o = response.add_overdue();
+      *o->mutable_escalation() = e;
+      o->set_reason(absl::StrCat("not resolved within ", ladder_.target_working_days,
+                                 " working days (by ", e.resolve_by(), ")"));
+      o->set_working_days_overdue(cal->second.WorkingDaysBetween(resolve_by, today));
+    }
+  }
+  return response;
+}
+
+absl::StatusOr<v1::GetEscalationSummaryResponse> EscalationService::GetEscalationSummary(
+    const v1::GetEscalationSummaryRequest& request) {
+  if (!request.la_code().empty() && !IsLaCode(request.la_code())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("la_code \"", request.la_code(), "\" is not a DfE LA code"));
+  }
+  absl::StatusOr<Month> from = ParseMonthField(request.from_month(), "from_month");
+  if (!from.ok()) return from.status();
+  absl::StatusOr<Month> to = ParseMonthField(request.to_month(), "to_month");
+  if (!to.ok()) return to.status();
+  if (*to < *from) return absl::InvalidArgumentError("to_month is before from_month");
+  EscalationFilter filter;
+  filter.la_code = request.la_code();
+  absl::StatusOr<std::vector<v1::Escalation>> all = store_.List(filter);
+  if (!all.ok()) return all.status();
+  Log(request.actor(), "summary", request.la_code().empty() ? "all" : request.la_code());
+
+  std::map<std::string, v1::MonthStageCounts> months;
+  for (Month m = *from; m <= *to; m = m.Plus(1)) months[m.ToString()].set_month(m.ToString());
+  std::map<std::string, int> themes;
+  std::vector<double> days_to_resolve;
+  int within_target = 0;
+  std::map<std::string, WorkingCalendar> calendars;
+  for (const v1::Escalation& e : *all) {
+    const std::string raised_month = MonthOf(LocalDay(FromProto(e.raised_at())));
+    for (const v1::Transition& t : e.transitions()) {
+      auto m = months.find(MonthOf(LocalDay(FromProto(t.at()))));
+      if (m == months.end()) continue;
+      v1::MonthStageCounts& c = m->second;
+      const bool enters = t.kind() == v1::TRANSITION_KIND_RAISED ||
+                          t.kind() == v1::TRANSITION_KIND_ESCALATED;
+      if (t.kind() == v1::TRANSITION_KIND_REFERRED_TO_CAFCASS) {
+        c.set_cafcass_referral(c.cafcass_referral() + 1);
+      } else if (enters) {
+        switch (t.to_stage()) {
+          case 1:
+            c.set_stage_1(c.stage_1() + 1);
+            if (!e.audit_id().empty()) c.set_stage_1_from_audits(c.stage_1_from_audits() + 1);
+            break;
+          case 2:
+            c.set_stage_2(c.stage_2() + 1);
+            break;
+          case 3:
+            c.set_stage_3(c.stage_3() + 1);
+            break;
+          case 4:
+            c.set_stage_4(c.stage_4() + 1);
+            break;
+          default:
+            break;
+        }
+      }
+    }
+    if (months.count(raised_month) == 0) continue;
+    for (const std::string& theme : e.themes()) ++themes[theme];
+    if (e.status() == v1::ESCALATION_STATUS_RESOLVED && e.has_closed_at()) {
+      auto cal = calendars.find(e.la_code());
+      if (cal == calendars.end()) {
+        absl::StatusOr<WorkingCalendar> c = CalendarFor(e.la_code());
+        if (!c.ok()) return c.status();
+        cal = calendars.emplace(e.la_code(), *std::move(c)).first;
+      }
+      const int days = cal->second.WorkingDaysBetween(LocalDay(FromProto(e.raised_at())),
+                                                      LocalDay(FromProto(e.closed_at())));
+      days_to_resolve.push_back(days);
+      if (days <= ladder_.target_working_days) ++within_target;
+    }
+  }
+  v1::GetEscalationSummaryResponse response;
+  for (auto& [month, counts] : months) *response.add_months() = counts;
+  std::vector<std::pair<std::string, int>> sorted(themes.begin(), themes.end());
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  for (const auto& [theme, count] : sorted) {
+    v1::ThemeCount* t = response.add_themes();
+    t->set_theme(theme);
+    t->set_count(count);
+  }
+  response.set_target_working_days(ladder_.target_working_days);
+  response.set_resolved(static_cast<int32_t>(days_to_resolve.size()));
+  if (!days_to_resolve.empty()) {
+    std::sort(days_to_resolve.begin(), days_to_resolve.end());
+    response.set_median_working_days_to_resolve(Quantile7(days_to_resolve, 0.5));
+    response.set_p90_working_days_to_resolve(Quantile7(days_to_resolve, 0.9));
+    response.set_resolved_within_target_pct(100.0 * within_target /
+                                            static_cast<double>(days_to_resolve.size()));
+  }
+  return response;
+}
+
+absl::StatusOr<v1::RecordAuditResponse> EscalationService::RecordAudit(
+    const v1::RecordAuditRequest& request) {
+  absl::Status la = CheckLa(request.la_code());
+  if (!la.ok()) return la;
+  absl::Status child = CheckChildRef(request.child_ref());
+  if (!child.ok()) return child;
+  for (const auto& [value, field] : {std::pair{&request.iro_id(), "iro_id"},
+                                     std::pair{&request.team(), "team"}}) {
+    absl::Status s = Required(*value, field);
+    if (!s.ok()) return s;
+  }
+  absl::StatusOr<absl::CivilDay> review = ParseDate(request.review_date(), "review_date");
+  if (!review.ok()) return review.status();
+  const absl::Time now = now_();
+  if (*review > LocalDay(now + kClockSkew)) {
+    return absl::InvalidArgumentError("review_date is in the future");
+  }
+  if (request.grade() == v1::AUDIT_GRADE_UNSPECIFIED) {
+    return absl::InvalidArgumentError(
+        "grade is required: outstanding, good, requires_improvement, inadequate or not_recorded");
+  }
+  for (const std::string& theme : request.themes()) {
+    if (!ladder_.IsTheme(theme)) {
+      return absl::InvalidArgumentError(absl::StrCat("themes: unknown theme \"", theme, "\""));
+    }
+  }
+  v1::Audit audit;
+  audit.set_la_code(request.la_code());
+  audit.set_child_ref(request.child_ref());
+  audit.set_review_date(request.review_date());
+  audit.set_grade(request.grade());
+  audit.set_iro_id(request.iro_id());
+  audit.set_team(request.team());
+  *audit.mutable_themes() = request.themes();
+  *audit.mutable_recorded_at() = ToProto(now);
+
+  std::optional<v1::Escalation> escalation;
+  if (request.grade() == v1::AUDIT_GRADE_INADEQUATE) {
+    // An inadequate grade counts as a stage 1 escalation, raised on the day
+    // of the review (at 09:00 for a past review, so it falls in that day).
+    const absl::Time raised =
+        *review == LocalDay(now) ? now
+                                 : absl::FromCivil(absl::CivilSecond(*review) + 9 * 3600, london_);
+    absl::StatusOr<WorkingCalendar> calendar = CalendarFor(request.la_code());
+    if (!calendar.ok()) return calendar.status();
+    v1::Escalation e;
+    e.set_la_code(request.la_code());
+    e.set_child_ref(request.child_ref());
+    e.set_iro_id(request.iro_id());
+    e.set_team(request.team());
+    if (request.themes().empty()) {
+      e.add_themes("qac_audit_inadequate");
+    } else {
+      *e.mutable_themes() = request.themes();
+    }
+    e.set_stage(1);
+    e.set_status(v1::ESCALATION_STATUS_OPEN);
+    *e.mutable_raised_at() = ToProto(raised);
+    *e.mutable_stage_started_at() = ToProto(raised);
+    e.set_due_date(FormatDate(
+        calendar->AddWorkingDays(*review, ladder_.Find(1)->response_working_days())));
+    e.set_resolve_by(FormatDate(calendar->AddWorkingDays(*review, ladder_.target_working_days)));
+    v1::Transition* t = e.add_transitions();
+    t->set_kind(v1::TRANSITION_KIND_RAISED);
+    t->set_to_stage(1);
+    t->set_actor(ActorOf(request.actor().empty() ? request.iro_id() : request.actor()));
+    *t->mutable_at() = ToProto(raised);
+    t->set_note("QAC audit graded inadequate");
+    escalation = std::move(e);
+  }
+  auto stored = store_.InsertAudit(std::move(audit), std::move(escalation));
+  if (!stored.ok()) return stored.status();
+  Log(request.actor().empty() ? request.iro_id() : request.actor(), "audit", stored->first.id());
+  v1::RecordAuditResponse response;
+  *response.mutable_audit() = stored->first;
+  if (stored->second.has_value()) {
+    Publish(*stored->second, v1::TRANSITION_KIND_RAISED);
+    *response.mutable_escalation() = *stored->second;
+  }
+  return response;
+}
+
+absl::StatusOr<v1::GetAuditSummaryResponse> EscalationService::GetAuditSummary(
+    const v1::GetAuditSummaryRequest& request) {
+  if (!request.la_code().empty() && !IsLaCode(request.la_code())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("la_code \"", request.la_code(), "\" is not a DfE LA code"));
+  }
+  absl::StatusOr<Month> from = ParseMonthField(request.from_month(), "from_month");
+  if (!from.ok()) return from.status();
+  absl::StatusOr<Month> to = ParseMonthField(request.to_month(), "to_month");
+  if (!to.ok()) return to.status();
+  if (*to < *from) return absl::InvalidArgumentError("to_month is before from_month");
+  const absl::CivilDay first(from->year(), from->month(), 1);
+  const absl::CivilDay last = absl::CivilDay(absl::CivilMonth(to->year(), to->month()) + 1) - 1;
+  absl::StatusOr<std::vector<v1::Audit>> audits = store_.ListAudits(request.la_code(), first, last);
+  if (!audits.ok()) return audits.status();
+  Log(request.actor(), "audit summary", request.la_code().empty() ? "all" : request.la_code());
+  std::map<std::string, v1::MonthGradeCounts> months;
+  for (Month m = *from; m <= *to; m = m.Plus(1)) months[m.ToString()].set_month(m.ToString());
+  for (const v1::Audit& a : *audits) {
+    v1::MonthGradeCounts& c = months[a.review_date().substr(0, 7)];
+    switch (a.grade()) {
+      case v1::AUDIT_GRADE_OUTSTANDING:
+        c.set_outstanding(c.outstanding() + 1);
+        break;
+      case v1::AUDIT_GRADE_GOOD:
+        c.set_good(c.good() + 1);
+        break;
+      case v1::AUDIT_GRADE_REQUIRES_IMPROVEMENT:
+        c.set_requires_improvement(c.requires_improvement() + 1);
+        break;
+      case v1::AUDIT_GRADE_INADEQUATE:
+        c.set_inadequate(c.inadequate() + 1);
+        break;
+      default:
+        c.set_grade_not_recorded(c.grade_not_recorded() + 1);
+    }
+    c.set_total(c.total() + 1);
+  }
+  v1::GetAuditSummaryResponse response;
+  for (auto& [month, counts] : months) *response.add_months() = counts;
+  return response;
+}
+
+absl::StatusOr<v1::GetLadderResponse> EscalationService::GetLadder(
+    const v1::GetLadderRequest& /*request*/) {
+  v1::GetLadderResponse response;
+  for (const v1::Stage& s : ladder_.stages) *response.add_stages() = s;
+  for (const std::string& t : ladder_.themes) response.add_themes(t);
+  response.set_target_working_days(ladder_.target_working_days);
+  return response;
+}
+
+absl::StatusOr<v1::AddWorkingDaysResponse> EscalationService::AddWorkingDays(
+    const v1::AddWorkingDaysRequest& request) {
+  absl::StatusOr<absl::CivilDay> from = ParseDate(request.from_date(), "from_date");
+  if (!from.ok()) return from.status();
+  if (request.count() < 0 || request.count() > 2000) {
+    return absl::InvalidArgumentError("count must be 0 to 2000 working days");
+  }
+  if (!request.la_code().empty() && !IsLaCode(request.la_code())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("la_code \"", request.la_code(), "\" is not a DfE LA code"));
+  }
+  absl::StatusOr<WorkingCalendar> calendar = CalendarFor(request.la_code());
+  if (!calendar.ok()) return calendar.status();
+  const absl::CivilDay due = calendar->AddWorkingDays(*from, request.count());
+  v1::AddWorkingDaysResponse response;
+  response.set_date(FormatDate(due));
+  for (absl::CivilDay d = *from + 1; d < due; ++d) {
+    const absl::Weekday w = absl::GetWeekday(d);
+    if (w == absl::Weekday::saturday || w == absl::Weekday::sunday) continue;
+    if (calendar->IsWorkingDay(d)) continue;
+    std::string name = "local closure";
+    for (const BankHoliday& h : BankHolidaysOf(static_cast<int>(d.year()))) {
+      if (h.date == d) name = h.name;
+    }
+    response.add_skipped(absl::StrCat(FormatDate(d), " ", name));
+  }
+  return response;
+}
+
+absl::StatusOr<v1::AddClosureDaysResponse> EscalationService::AddClosureDays(
+    const v1::AddClosureDaysRequest& request) {
+  if (!request.la_code().empty()) {
+    absl::Status la = CheckLa(request.la_code());
+    if (!la.ok()) return la;
+  }
+  if (request.dates().empty()) return absl::InvalidArgumentError("dates: no dates given");
+  std::vector<absl::CivilDay> days;
+  for (const std::string& d : request.dates()) {
+    absl::StatusOr<absl::CivilDay> day = ParseDate(d, "dates");
+    if (!day.ok()) return day.status();
+    days.push_back(*day);
+  }
+  absl::Status s = store_.AddClosures(request.la_code(), days, request.reason());
+  if (!s.ok()) return s;
+  v1::AddClosureDaysResponse response;
+  response.set_written(static_cast<int32_t>(days.size()));
+  return response;
+}
+
+absl::Status EscalationService::StartWatch(const v1::WatchEscalationsRequest& request) {
+  if (!request.la_code().empty() && !IsLaCode(request.la_code())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("la_code \"", request.la_code(), "\" is not a DfE LA code"));
+  }
+  Log(request.actor(), "watch", request.la_code().empty() ? "all" : request.la_code());
+  return absl::OkStatus();
+}
+
+}  // namespace carescore::escalations

@@ -1,0 +1,392 @@
+#include "services/escalations/escalation_service.h"
+
+#include <map>
+
+#include "clients/cli/import_formats.h"
+#include "common/csv.h"
+#include "gtest/gtest.h"
+#include "services/escalations/sqlite_escalation_store.h"
+#include "services/indicators/direct_indicator_reader.h"
+#include "services/indicators/sqlite_indicator_store.h"
+
+namespace carescore::escalations {
+namespace {
+
+absl::TimeZone London() {
+  absl::TimeZone tz;
+  EXPECT_TRUE(absl::LoadTimeZone("Europe/London", &tz));
+  return tz;
+}
+
+// 10:00 UK time on a day.
+google::protobuf::Timestamp At(int y, int m, int d, int hour = 10) {
+  const absl::Time t = absl::FromCivil(absl::CivilSecond(y, m, d, hour, 0, 0), London());
+  google::protobuf::Timestamp ts;
+  ts.set_seconds(absl::ToUnixSeconds(t));
+  return ts;
+}
+
+class EscalationServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    indicator_store_ = *indicators::SqliteIndicatorStore::Open(":memory:");
+    indicator_service_ = std::make_unique<indicators::IndicatorService>(*indicator_store_);
+    reader_ = std::make_unique<indicators::DirectIndicatorReader>(*indicator_service_);
+    auto las = cli::ParseLocalAuthorities(
+        *CsvTable::ReadFile(std::string(CARESCORE_ENGLAND_DIR) + "/local_authorities.csv"));
+    ASSERT_TRUE(las.ok());
+    v1::ImportLocalAuthoritiesRequest r;
+    for (auto& la : *las) *r.add_local_authorities() = la;
+    ASSERT_TRUE(indicator_service_->ImportLocalAuthorities(r).ok());
+    store_ = *SqliteEscalationStore::Open(":memory:");
+    service_ = std::make_unique<EscalationService>(*store_, *reader_, Ladder::Default(), feed_,
+                                                   [this] { return now_; });
+  }
+
+  v1::RaiseEscalationRequest Raise(int stage, google::protobuf::Timestamp at) {
+    v1::RaiseEscalationRequest r;
+    r.set_la_code("372");
+    r.set_child_ref("C-1001");
+    r.set_iro_id("iro-7");
+    r.set_team("LAC 2");
+    r.add_themes("permanence_drift");
+    r.set_stage(stage);
+    *r.mutable_raised_at() = at;
+    return r;
+  }
+
+  v1::Escalation RaiseOk(int stage, google::protobuf::Timestamp at) {
+    auto raised = service_->RaiseEscalation(Raise(stage, at));
+    EXPECT_TRUE(raised.ok()) << raised.status();
+    return raised->escalation();
+  }
+
+  int Stored() {
+    v1::ListEscalationsRequest all;
+    all.set_page_size(1000);
+    return service_->ListEscalations(all)->escalations_size();
+  }
+
+  absl::Time now_ = absl::FromCivil(absl::CivilSecond(2019, 6, 1, 12, 0, 0), London());
+  std::unique_ptr<indicators::SqliteIndicatorStore> indicator_store_;
+  std::unique_ptr<indicators::IndicatorService> indicator_service_;
+  std::unique_ptr<indicators::DirectIndicatorReader> reader_;
+  std::unique_ptr<SqliteEscalationStore> store_;
+  ChangeFeed feed_;
+  std::unique_ptr<EscalationService> service_;
+};
+
+TEST_F(EscalationServiceTest, DueDatesInWorkingDays) {
+  v1::Escalation s1 = RaiseOk(1, At(2018, 12, 21));
+  EXPECT_EQ(s1.due_date(), "2018-12-24");
+  EXPECT_EQ(s1.id(), "ESC-000001");
+  EXPECT_EQ(s1.status(), v1::ESCALATION_STATUS_OPEN);
+  v1::Escalation s2 = RaiseOk(2, At(2018, 12, 21));
+  EXPECT_EQ(s2.due_date(), "2019-01-02");
+  // 20 working days for the whole process.
+  EXPECT_EQ(s1.resolve_by(), "2019-01-23");
+  // Late evening UTC is still the same UK day in winter; in summer 23:30 UTC
+  // is already the next UK day.
+  v1::Escalation summer = RaiseOk(1, At(2019, 5, 31, 0));  // 00:00 BST = 23:00 UTC 30 May
+  EXPECT_EQ(summer.due_date(), "2019-06-03");
+}
+
+TEST_F(EscalationServiceTest, BadInputIsRefusedAndNothingStored) {
+  struct Case {
+    std::function<void(v1::RaiseEscalationRequest&)> change;
+    const char* expected;
+  };
+  for (const Case& c : std::vector<Case>{
+           {[](auto& r) { r.set_la_code("999"); }, "unknown LA"},
+           {[](auto& r) { r.set_child_ref(""); }, "child_ref is required"},
+           {[](auto& r) { r.set_child_ref("9434765919"); }, "pseudonymous"},
+           {[](auto& r) { r.set_child_ref("Jane Smith"); }, "pseudonymous"},
+           {[](auto& r) { r.clear_themes(); }, "theme"},
+           {[](auto& r) { r.add_themes("vibes"); }, "unknown theme \"vibes\""},
+           {[](auto& r) { r.set_stage(5); }, "stage 5 is out of range"},
+           {[](auto& r) { r.set_stage(-1); }, "out of range"},
+           {[](auto& r) { r.set_team(""); }, "team is required"},
+           {[this](auto& r) {
+              r.mutable_raised_at()->set_seconds(absl::ToUnixSeconds(now_ + absl::Hours(1)));
+            },
+            "in the future"},
+       }) {
+    v1::RaiseEscalationRequest r = Raise(1, At(2019, 5, 1));
+    c.change(r);
+    auto raised = service_->RaiseEscalation(r);
+    ASSERT_FALSE(raised.ok()) << c.expected;
+    EXPECT_EQ(raised.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(raised.status().message().find(c.expected), absl::string_view::npos)
+        << raised.status();
+  }
+  EXPECT_EQ(Stored(), 0);
+}
+
+TEST_F(EscalationServiceTest, LadderTransitionsAndIllegalOnes) {
+  v1::Escalation e = RaiseOk(1, At(2019, 3, 4));
+  v1::RespondToEscalationRequest respond;
+  respond.set_id(e.id());
+  *respond.mutable_at() = At(2019, 3, 5);
+  ASSERT_TRUE(service_->RespondToEscalation(respond).ok());
+  EXPECT_EQ(service_->RespondToEscalation(respond).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+
+  v1::EscalateEscalationRequest escalate;
+  escalate.set_id(e.id());
+  *escalate.mutable_at() = At(2019, 3, 6);
+  auto up = service_->EscalateEscalation(escalate);
+  ASSERT_TRUE(up.ok()) << up.status();
+  EXPECT_EQ(up->escalation().stage(), 2);
+  EXPECT_EQ(up->escalation().due_date(), "2019-03-13");
+
+  escalate.set_to_stage(4);  // skip stage 3 without a reason
+  *escalate.mutable_at() = At(2019, 3, 7);
+  EXPECT_EQ(service_->EscalateEscalation(escalate).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  escalate.set_note("head of service unavailable; director asked to take it");
+  auto skipped = service_->EscalateEscalation(escalate);
+  ASSERT_TRUE(skipped.ok()) << skipped.status();
+  EXPECT_EQ(skipped->escalation().stage(), 4);
+  escalate.clear_to_stage();
+  EXPECT_EQ(service_->EscalateEscalation(escalate).status().code(),
+            absl::StatusCode::kFailedPrecondition);  // 4 is the last stage
+
+  v1::ResolveEscalationRequest resolve;
+  resolve.set_id(e.id());
+  *resolve.mutable_at() = At(2019, 3, 8);
+  EXPECT_EQ(service_->ResolveEscalation(resolve).status().code(),
+            absl::StatusCode::kInvalidArgument);  // no outcome
+  resolve.set_outcome("permanence plan agreed at panel");
+  auto resolved = service_->ResolveEscalation(resolve);
+  ASSERT_TRUE(resolved.ok());
+  EXPECT_EQ(resolved->escalation().status(), v1::ESCALATION_STATUS_RESOLVED);
+  EXPECT_EQ(resolved->escalation().transitions_size(), 5);
+  EXPECT_EQ(service_->ResolveEscalation(resolve).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  v1::WithdrawEscalationRequest withdraw;
+  withdraw.set_id(e.id());
+  EXPECT_EQ(service_->WithdrawEscalation(withdraw).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+
+  v1::Escalation other = RaiseOk(3, At(2019, 3, 4));
+  v1::ReferToCafcassRequest refer;
+  refer.set_id(other.id());
+  *refer.mutable_at() = At(2019, 3, 11);
+  auto referred = service_->ReferToCafcass(refer);
+  ASSERT_TRUE(referred.ok());
+  EXPECT_EQ(referred->escalation().stage(), 5);
+  EXPECT_EQ(referred->escalation().status(), v1::ESCALATION_STATUS_REFERRED_TO_CAFCASS);
+
+  v1::GetEscalationRequest get;
+  get.set_id("ESC-999999");
+  EXPECT_EQ(service_->GetEscalation(get).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(EscalationServiceTest, InadequateAuditOpensExactlyOneLinkedStage1) {
+  v1::RecordAuditRequest audit;
+  audit.set_la_code("372");
+  audit.set_child_ref("C-2002");
+  audit.set_review_date("2019-05-10");
+  audit.set_grade(v1::AUDIT_GRADE_GOOD);
+  audit.set_iro_id("iro-3");
+  audit.set_team("LAC 1");
+  auto good = service_->RecordAudit(audit);
+  ASSERT_TRUE(good.ok()) << good.status();
+  EXPECT_FALSE(good->has_escalation());
+  audit.set_grade(v1::AUDIT_GRADE_INADEQUATE);
+  auto bad = service_->RecordAudit(audit);
+  ASSERT_TRUE(bad.ok()) << bad.status();
+  ASSERT_TRUE(bad->has_escalation());
+  EXPECT_EQ(bad->escalation().stage(), 1);
+  EXPECT_EQ(bad->escalation().audit_id(), bad->audit().id());
+  EXPECT_EQ(bad->audit().escalation_id(), bad->escalation().id());
+  EXPECT_EQ(bad->escalation().due_date(), "2019-05-13");
+  EXPECT_EQ(Stored(), 1);
+  audit.set_review_date("2019-06-02");
+  EXPECT_EQ(service_->RecordAudit(audit).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Stored(), 1);
+}
+
+// A year loaded so that its monthly counts equal the IRO annual report's:
+// the inadequate audits open the stage 1 escalations (from May 2017 on the
+// report's stage 1 counts equal its inadequate grades), other stage 1s and
+// higher stages are raised directly.
+TEST_F(EscalationServiceTest, YearSummaryEqualsTheIroReport) {
+  const std::string dir = CARESCORE_IRO_DIR;
+  auto stages = CsvTable::ReadFile(dir + "/escalation_stage_counts.csv");
+  auto grades = CsvTable::ReadFile(dir + "/quality_audit_grades.csv");
+  ASSERT_TRUE(stages.ok() && grades.ok());
+  auto count = [](const CsvTable& t, const CsvRow& row, const char* col) {
+    return std::stoi(std::string(t.Field(row, col)));
+  };
+  std::map<std::string, int> inadequate;
+  int child = 0;
+  for (const CsvRow& row : grades->rows()) {
+    const std::string month(grades->Field(row, "month"));
+    inadequate[month] = count(*grades, row, "inadequate");
+    for (const auto& [col, grade] :
+         {std::pair{"good", v1::AUDIT_GRADE_GOOD},
+          std::pair{"requires_improvement", v1::AUDIT_GRADE_REQUIRES_IMPROVEMENT},
+          std::pair{"inadequate", v1::AUDIT_GRADE_INADEQUATE},
+          std::pair{"grade_not_recorded", v1::AUDIT_GRADE_NOT_RECORDED}}) {
+      for (int i = 0; i < count(*grades, row, col); ++i) {
+        v1::RecordAuditRequest a;
+        a.set_la_code("372");
+        a.set_child_ref("C-" + std::to_string(++child));
+        a.set_review_date(month + "-" + (i % 2 == 0 ? "10" : "20"));
+        a.set_grade(grade);
+        a.set_iro_id("iro-1");
+        a.set_team("LAC");
+        ASSERT_TRUE(service_->RecordAudit(a).ok());
+      }
+    }
+  }
+  for (const CsvRow& row : stages->rows()) {
+    const std::string month(stages->Field(row, "month"));
+    const int y = std::stoi(month.substr(0, 4));
+    const int m = std::stoi(month.substr(5, 2));
+    const int direct_stage_1 = count(*stages, row, "stage_1") - inadequate[month];
+    ASSERT_GE(direct_stage_1, 0) << month;
+    for (const auto& [stage, n] : {std::pair{1, direct_stage_1},
+                                   std::pair{2, count(*stages, row, "stage_2")},
+                                   std::pair{3, count(*stages, row, "stage_3")},
+                                   std::pair{4, count(*stages, row, "stage_4")}}) {
+      for (int i = 0; i < n; ++i) RaiseOk(stage, At(y, m, 15));
+    }
+  }
+  v1::GetEscalationSummaryRequest summary;
+  summary.set_la_code("372");
+  summary.set_from_month("2017-04");
+  summary.set_to_month("2018-03");
+  auto got = service_->GetEscalationSummary(summary);
+  ASSERT_TRUE(got.ok()) << got.status();
+  ASSERT_EQ(got->months_size(), 12);
+  int totals[5] = {0, 0, 0, 0, 0};
+  for (size_t i = 0; i < stages->rows().size(); ++i) {
+    const CsvRow& row = stages->rows()[i];
+    const v1::MonthStageCounts& c = got->months(static_cast<int>(i));
+    EXPECT_EQ(c.month(), stages->Field(row, "month"));
+    EXPECT_EQ(c.stage_1(), count(*stages, row, "stage_1")) << c.month();
+    EXPECT_EQ(c.stage_2(), count(*stages, row, "stage_2")) << c.month();
+    EXPECT_EQ(c.stage_3(), count(*stages, row, "stage_3")) << c.month();
+    EXPECT_EQ(c.stage_4(), count(*stages, row, "stage_4")) << c.month();
+    EXPECT_EQ(c.cafcass_referral(), count(*stages, row, "cafcass_referral")) << c.month();
+    totals[0] += c.stage_1();
+    totals[1] += c.stage_2();
+    totals[2] += c.stage_3();
+    totals[3] += c.stage_4();
+    totals[4] += c.cafcass_referral();
+  }
+  EXPECT_EQ(totals[0], 277);
+  EXPECT_EQ(totals[1], 20);
+  EXPECT_EQ(totals[2], 19);
+  EXPECT_EQ(totals[3], 6);
+  EXPECT_EQ(totals[4], 0);
+
+  v1::GetAuditSummaryRequest audits;
+  audits.set_la_code("372");
+  audits.set_from_month("2017-04");
+  audits.set_to_month("2018-03");
+  auto grade_summary = service_->GetAuditSummary(audits);
+  ASSERT_TRUE(grade_summary.ok());
+  int total = 0;
+  for (size_t i = 0; i < grades->rows().size(); ++i) {
+    const CsvRow& row = grades->rows()[i];
+    const v1::MonthGradeCounts& c = grade_summary->months(static_cast<int>(i));
+    EXPECT_EQ(c.good(), count(*grades, row, "good"));
+    EXPECT_EQ(c.requires_improvement(), count(*grades, row, "requires_improvement"));
+    EXPECT_EQ(c.inadequate(), count(*grades, row, "inadequate"));
+    EXPECT_EQ(c.grade_not_recorded(), count(*grades, row, "grade_not_recorded"));
+    EXPECT_EQ(c.total(), count(*grades, row, "total"));
+    total += c.total();
+  }
+  EXPECT_EQ(total, 1411);
+}
+
+// Hand-worked: four escalations raised Monday 4 March 2019, resolved after
+// 2, 5, 10 and 25 working days. Type 7: median 7.5, p90 = 10 + 0.7 * 15 = 20.5.
+TEST_F(EscalationServiceTest, ResolutionPercentilesAndOverdue) {
+  WorkingCalendar cal;
+  for (int days : {2, 5, 10, 25}) {
+    v1::Escalation e = RaiseOk(1, At(2019, 3, 4));
+    const absl::CivilDay done = cal.AddWorkingDays(absl::CivilDay(2019, 3, 4), days);
+    v1::ResolveEscalationRequest r;
+    r.set_id(e.id());
+    r.set_outcome("agreed");
+    *r.mutable_at() = At(static_cast<int>(done.year()), done.month(), done.day(), 15);
+    ASSERT_TRUE(service_->ResolveEscalation(r).ok());
+  }
+  v1::Escalation open = RaiseOk(2, At(2019, 3, 4));  // stage 2: due Monday 11 March
+  v1::GetEscalationSummaryRequest s;
+  s.set_la_code("372");
+  s.set_from_month("2019-03");
+  s.set_to_month("2019-04");
+  auto summary = service_->GetEscalationSummary(s);
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->resolved(), 4);
+  EXPECT_DOUBLE_EQ(summary->median_working_days_to_resolve(), 7.5);
+  EXPECT_DOUBLE_EQ(summary->p90_working_days_to_resolve(), 20.5);
+  EXPECT_DOUBLE_EQ(summary->resolved_within_target_pct(), 75.0);
+  ASSERT_EQ(summary->themes_size(), 1);
+  EXPECT_EQ(summary->themes(0).count(), 5);
+
+  v1::ListOverdueEscalationsRequest overdue;
+  overdue.set_la_code("372");
+  // On 11 March the stage 2 case is due that day, not yet overdue; the
+  // cases resolved after 10 and 25 working days were still open at stage 1,
+  // due 5 March (those resolved on 6 and 11 March were closed by 18:00).
+  *overdue.mutable_as_of() = At(2019, 3, 11, 18);
+  auto first = service_->ListOverdueEscalations(overdue);
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->overdue_size(), 2);
+  for (const auto& o : first->overdue()) {
+    EXPECT_NE(o.reason().find("stage 1 response was due by the end of 2019-03-05"),
+              std::string::npos);
+    EXPECT_EQ(o.working_days_overdue(), 4);
+  }
+  *overdue.mutable_as_of() = At(2019, 3, 13);
+  auto some = service_->ListOverdueEscalations(overdue);
+  ASSERT_EQ(some->overdue_size(), 3);
+  bool found = false;
+  for (const auto& o : some->overdue()) {
+    if (o.escalation().id() == open.id()) {
+      found = true;
+      EXPECT_EQ(o.working_days_overdue(), 2);
+      EXPECT_NE(o.reason().find("2019-03-11"), std::string::npos);
+    }
+  }
+  EXPECT_TRUE(found);
+  // Before anything was raised there is nothing overdue.
+  *overdue.mutable_as_of() = At(2019, 3, 1);
+  EXPECT_EQ(service_->ListOverdueEscalations(overdue)->overdue_size(), 0);
+}
+
+TEST_F(EscalationServiceTest, WatchersSeeChangesAndAccessIsLogged) {
+  uint64_t cursor = feed_.Next();
+  v1::Escalation e = RaiseOk(1, At(2019, 5, 1));
+  auto change = feed_.Wait(&cursor, absl::Milliseconds(10));
+  ASSERT_TRUE(change.has_value());
+  EXPECT_EQ(change->escalation().id(), e.id());
+  EXPECT_EQ(change->change(), v1::TRANSITION_KIND_RAISED);
+  EXPECT_FALSE(feed_.Wait(&cursor, absl::Milliseconds(10)).has_value());
+  v1::GetEscalationRequest get;
+  get.set_id(e.id());
+  get.set_actor("analyst-4");
+  ASSERT_TRUE(service_->GetEscalation(get).ok());
+  auto log = store_->AccessLog(10);
+  ASSERT_TRUE(log.ok());
+  ASSERT_EQ(log->size(), 2u);
+  EXPECT_NE((*log)[0].find("iro-7 raise ESC-000001"), std::string::npos) << (*log)[0];
+  EXPECT_NE((*log)[1].find("analyst-4 read ESC-000001"), std::string::npos) << (*log)[1];
+}
+
+TEST_F(EscalationServiceTest, LostUpdatesAreRefused) {
+  v1::Escalation e = RaiseOk(1, At(2019, 5, 1));
+  v1::Escalation stale = e;
+  stale.set_status(v1::ESCALATION_STATUS_WITHDRAWN);
+  EXPECT_TRUE(store_->Update(stale, 1).ok());
+  EXPECT_EQ(store_->Update(stale, 0).code(), absl::StatusCode::kAborted);
+}
+
+}  // namespace
+}  // namespace carescore::escalations

@@ -1,0 +1,63 @@
+// carescore-escalations: the IRO escalation service on its own, for
+// containers. It checks LA codes with the indicator service at --indicators.
+
+#include <filesystem>
+#include <iostream>
+
+#include "CLI/CLI.hpp"
+#include "common/channel_slot.h"
+#include "common/csv.h"
+#include "common/server_flags.h"
+#include "common/server_runner.h"
+#include "grpcpp/grpcpp.h"
+#include "services/escalations/escalation_grpc_service.h"
+#include "services/escalations/escalation_service.h"
+#include "services/escalations/ladder_flag.h"
+#include "services/escalations/sqlite_escalation_store.h"
+#include "services/indicators/indicator_client.h"
+#include "spdlog/spdlog.h"
+
+int main(int argc, char** argv) {
+  carescore::BlockShutdownSignals();
+  CLI::App app{"carescore-escalations: IRO challenge and escalation service"};
+  carescore::ServerFlags flags;
+  carescore::AddServerFlags(app, flags);
+  std::string indicators_address = "127.0.0.1:50051";
+  app.add_option("--indicators", indicators_address, "The indicator service, host:port")
+      ->envname("CARESCORE_INDICATORS")
+      ->capture_default_str();
+  std::string ladder_file;
+  carescore::escalations::AddLadderFlag(app, ladder_file);
+  CLI11_PARSE(app, argc, argv);
+  absl::StatusOr<carescore::ServerOptions> options = carescore::PrepareServer(flags);
+  if (!options.ok()) {
+    std::cerr << options.status().message() << "\n";
+    return 2;
+  }
+  absl::StatusOr<carescore::escalations::Ladder> ladder =
+      carescore::escalations::LoadLadder(ladder_file);
+  if (!ladder.ok()) {
+    spdlog::critical("{}", std::string(ladder.status().message()));
+    return 2;
+  }
+  const std::string path = (std::filesystem::path(flags.data_dir) / "escalations.db").string();
+  auto store = carescore::escalations::SqliteEscalationStore::Open(path);
+  if (!store.ok()) {
+    spdlog::critical("cannot open {}: {}", path, std::string(store.status().message()));
+    return 1;
+  }
+  carescore::ChannelSlot indicators_channel;
+  indicators_channel.Set(
+      grpc::CreateChannel(indicators_address, grpc::InsecureChannelCredentials()));
+  carescore::indicators::GrpcIndicatorReader indicators(indicators_channel);
+  carescore::escalations::ChangeFeed feed;
+  carescore::escalations::EscalationService service(**store, indicators, *std::move(ladder), feed);
+  carescore::escalations::EscalationGrpcService grpc_service(service);
+  absl::Status served = carescore::ServeUntilSignal(
+      *options, {{carescore::v1::EscalationService::service_full_name(), &grpc_service}});
+  if (!served.ok()) {
+    spdlog::critical("{}", std::string(served.message()));
+    return 1;
+  }
+  return 0;
+}

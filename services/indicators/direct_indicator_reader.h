@@ -1,0 +1,54 @@
+#ifndef CARESCORE_SERVICES_INDICATORS_DIRECT_INDICATOR_READER_H_
+#define CARESCORE_SERVICES_INDICATORS_DIRECT_INDICATOR_READER_H_
+
+// An IndicatorReader that calls the indicator rules directly, without gRPC:
+// the real rules and store standing in for the remote service in other
+// services' tests. Thread-safe if the service is.
+
+#include <string>
+#include <vector>
+
+#include "services/indicators/indicator_client.h"
+#include "services/indicators/indicator_service.h"
+
+namespace carescore::indicators {
+
+class DirectIndicatorReader final : public IndicatorReader {
+ public:
+  explicit DirectIndicatorReader(IndicatorService& service) : service_(service) {}
+
+  absl::StatusOr<v1::Indicator> GetIndicator(absl::string_view code) override {
+    v1::GetIndicatorRequest r;
+    r.set_code(std::string(code));
+    auto got = service_.GetIndicator(r);
+    if (!got.ok()) return got.status();
+    return got->indicator();
+  }
+  absl::StatusOr<std::vector<v1::LocalAuthority>> ListLocalAuthorities() override {
+    v1::ListLocalAuthoritiesRequest r;
+    r.set_page_size(1000);
+    r.set_include_former(true);
+    auto got = service_.ListLocalAuthorities(r);
+    if (!got.ok()) return got.status();
+    return std::vector<v1::LocalAuthority>(got->local_authorities().begin(),
+                                           got->local_authorities().end());
+  }
+  absl::StatusOr<std::vector<v1::Value>> ListValues(v1::ListValuesRequest r) override {
+    std::vector<v1::Value> out;
+    r.set_page_size(10000);
+    do {
+      auto got = service_.ListValues(r);
+      if (!got.ok()) return got.status();
+      out.insert(out.end(), got->values().begin(), got->values().end());
+      r.set_page_token(got->next_page_token());
+    } while (!r.page_token().empty());
+    return out;
+  }
+
+ private:
+  IndicatorService& service_;
+};
+
+}  // namespace carescore::indicators
+
+#endif  // CARESCORE_SERVICES_INDICATORS_DIRECT_INDICATOR_READER_H_
