@@ -112,7 +112,8 @@ void Table::Print(Format format, std::ostream& out) const {
       };
       print_line(columns_);
       std::vector<std::string> rule;
-      for (size_t w : widths) rule.push_back(std::string(w, '-'));
+      rule.reserve(widths.size());
+      for (size_t w : widths) rule.emplace_back(w, '-');
       print_line(rule);
       for (const auto& line : texts) print_line(line);
       return;

@@ -68,6 +68,27 @@ absl::StatusOr<Month> ParseMonthField(const std::string& text, absl::string_view
   return m;
 }
 
+// An optional LA filter: empty, or a well-formed code.
+absl::Status CheckLaFilter(const std::string& la_code) {
+  if (la_code.empty() || IsLaCode(la_code)) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("la_code \"", la_code, "\" is not a DfE LA code (three digits)"));
+}
+
+struct MonthRange {
+  Month from;
+  Month to;
+};
+
+absl::StatusOr<MonthRange> ParseMonthRange(const std::string& from_text, const std::string& to_text) {
+  absl::StatusOr<Month> from = ParseMonthField(from_text, "from_month");
+  if (!from.ok()) return from.status();
+  absl::StatusOr<Month> to = ParseMonthField(to_text, "to_month");
+  if (!to.ok()) return to.status();
+  if (*to < *from) return absl::InvalidArgumentError("to_month is before from_month");
+  return MonthRange{*from, *to};
+}
+
 std::string MonthOf(absl::CivilDay day) {
   return Month(static_cast<int>(day.year()), day.month()).ToString();
 }
@@ -120,6 +141,17 @@ absl::Status EscalationService::CheckLa(const std::string& la_code) {
       absl::StrCat("la_code: unknown LA \"", la_code, "\" (carescore import las)"));
 }
 
+absl::StatusOr<const WorkingCalendar*> EscalationService::CalendarCache::Get(
+    const std::string& la_code) {
+  auto it = calendars_.find(la_code);
+  if (it == calendars_.end()) {
+    absl::StatusOr<WorkingCalendar> c = service_.CalendarFor(la_code);
+    if (!c.ok()) return c.status();
+    it = calendars_.emplace(la_code, *std::move(c)).first;
+  }
+  return &it->second;
+}
+
 absl::StatusOr<WorkingCalendar> EscalationService::CalendarFor(const std::string& la_code) {
   absl::StatusOr<std::set<absl::CivilDay>> closures = store_.Closures(la_code);
   if (!closures.ok()) return closures.status();
@@ -158,15 +190,33 @@ absl::StatusOr<v1::RaiseEscalationResponse> EscalationService::RaiseEscalation(
   if (raised > now + kClockSkew) {
     return absl::InvalidArgumentError("raised_at is in the future");
   }
-  absl::StatusOr<WorkingCalendar> calendar = CalendarFor(request.la_code());
-  if (!calendar.ok()) return calendar.status();
+  const std::string actor = ActorOf(request.actor().empty() ? request.iro_id() : request.actor());
+  absl::StatusOr<v1::Escalation> e =
+      NewEscalation(request.la_code(), request.child_ref(), request.iro_id(), request.team(),
+                    {request.themes().begin(), request.themes().end()}, stage, raised, actor,
+                    request.note());
+  if (!e.ok()) return e.status();
+  absl::StatusOr<v1::Escalation> stored = store_.Insert(*std::move(e));
+  if (!stored.ok()) return stored.status();
+  Publish(*stored, v1::TRANSITION_KIND_RAISED);
+  Log(actor, "raise", stored->id());
+  v1::RaiseEscalationResponse response;
+  *response.mutable_escalation() = *std::move(stored);
+  return response;
+}
 
+absl::StatusOr<v1::Escalation> EscalationService::NewEscalation(
+    const std::string& la_code, const std::string& child_ref, const std::string& iro_id,
+    const std::string& team, const std::vector<std::string>& themes, int stage, absl::Time raised,
+    const std::string& actor, const std::string& note) {
+  absl::StatusOr<WorkingCalendar> calendar = CalendarFor(la_code);
+  if (!calendar.ok()) return calendar.status();
   v1::Escalation e;
-  e.set_la_code(request.la_code());
-  e.set_child_ref(request.child_ref());
-  e.set_iro_id(request.iro_id());
-  e.set_team(request.team());
-  *e.mutable_themes() = request.themes();
+  e.set_la_code(la_code);
+  e.set_child_ref(child_ref);
+  e.set_iro_id(iro_id);
+  e.set_team(team);
+  for (const std::string& theme : themes) e.add_themes(theme);
   e.set_stage(stage);
   e.set_status(v1::ESCALATION_STATUS_OPEN);
   *e.mutable_raised_at() = ToProto(raised);
@@ -178,17 +228,10 @@ absl::StatusOr<v1::RaiseEscalationResponse> EscalationService::RaiseEscalation(
   v1::Transition* t = e.add_transitions();
   t->set_kind(v1::TRANSITION_KIND_RAISED);
   t->set_to_stage(stage);
-  t->set_actor(ActorOf(request.actor().empty() ? request.iro_id() : request.actor()));
+  t->set_actor(actor);
   *t->mutable_at() = ToProto(raised);
-  t->set_note(request.note());
-
-  absl::StatusOr<v1::Escalation> stored = store_.Insert(std::move(e));
-  if (!stored.ok()) return stored.status();
-  Publish(*stored, v1::TRANSITION_KIND_RAISED);
-  Log(t->actor(), "raise", stored->id());
-  v1::RaiseEscalationResponse response;
-  *response.mutable_escalation() = *std::move(stored);
-  return response;
+  t->set_note(note);
+  return e;
 }
 
 absl::StatusOr<v1::Escalation> EscalationService::Transition(
@@ -351,10 +394,8 @@ absl::StatusOr<v1::GetEscalationResponse> EscalationService::GetEscalation(
 absl::StatusOr<v1::ListEscalationsResponse> EscalationService::ListEscalations(
     const v1::ListEscalationsRequest& request) {
   EscalationFilter filter;
-  if (!request.la_code().empty() && !IsLaCode(request.la_code())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("la_code \"", request.la_code(), "\" is not a DfE LA code"));
-  }
+  absl::Status la_filter = CheckLaFilter(request.la_code());
+  if (!la_filter.ok()) return la_filter;
   if (!request.theme().empty() && !ladder_.IsTheme(request.theme())) {
     return absl::InvalidArgumentError(absl::StrCat("theme: unknown theme \"", request.theme(), "\""));
   }
@@ -399,10 +440,8 @@ absl::StatusOr<v1::ListEscalationsResponse> EscalationService::ListEscalations(
 
 absl::StatusOr<v1::ListOverdueEscalationsResponse> EscalationService::ListOverdueEscalations(
     const v1::ListOverdueEscalationsRequest& request) {
-  if (!request.la_code().empty() && !IsLaCode(request.la_code())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("la_code \"", request.la_code(), "\" is not a DfE LA code"));
-  }
+  absl::Status la_filter = CheckLaFilter(request.la_code());
+  if (!la_filter.ok()) return la_filter;
   const absl::Time as_of = request.has_as_of() ? FromProto(request.as_of()) : now_();
   const absl::CivilDay today = LocalDay(as_of);
   EscalationFilter filter;
@@ -411,15 +450,11 @@ absl::StatusOr<v1::ListOverdueEscalationsResponse> EscalationService::ListOverdu
   absl::StatusOr<std::vector<v1::Escalation>> all = store_.List(filter);
   if (!all.ok()) return all.status();
   Log(request.actor(), "overdue", request.la_code().empty() ? "all" : request.la_code());
-  std::map<std::string, WorkingCalendar> calendars;
+  CalendarCache calendars(*this);
   v1::ListOverdueEscalationsResponse response;
   for (const v1::Escalation& e : *all) {
-    auto cal = calendars.find(e.la_code());
-    if (cal == calendars.end()) {
-      absl::StatusOr<WorkingCalendar> c = CalendarFor(e.la_code());
-      if (!c.ok()) return c.status();
-      cal = calendars.emplace(e.la_code(), *std::move(c)).first;
-    }
+    absl::StatusOr<const WorkingCalendar*> cal = calendars.Get(e.la_code());
+    if (!cal.ok()) return cal.status();
     // The case as it stood at `as_of`: its history replayed up to then.
     int stage = 0;
     v1::EscalationStatus status = v1::ESCALATION_STATUS_UNSPECIFIED;
@@ -454,14 +489,14 @@ absl::StatusOr<v1::ListOverdueEscalationsResponse> EscalationService::ListOverdu
     const v1::Stage* ladder_stage = ladder_.Find(stage);
     if (status == v1::ESCALATION_STATUS_OPEN && ladder_stage != nullptr &&
         ladder_stage->response_working_days() > 0) {
-      const absl::CivilDay due = cal->second.AddWorkingDays(
+      const absl::CivilDay due = (*cal)->AddWorkingDays(
           LocalDay(stage_start), ladder_stage->response_working_days());
       if (today > due) {
         v1::OverdueEscalation* o = response.add_overdue();
         *o->mutable_escalation() = e;
         o->set_reason(absl::StrCat("stage ", stage, " response was due by the end of ",
                                    FormatDate(due)));
-        o->set_working_days_overdue(cal->second.WorkingDaysBetween(due, today));
+        o->set_working_days_overdue((*cal)->WorkingDaysBetween(due, today));
         continue;
       }
     }
@@ -471,7 +506,7 @@ absl::StatusOr<v1::ListOverdueEscalationsResponse> EscalationService::ListOverdu
       *o->mutable_escalation() = e;
       o->set_reason(absl::StrCat("not resolved within ", ladder_.target_working_days,
                                  " working days (by ", e.resolve_by(), ")"));
-      o->set_working_days_overdue(cal->second.WorkingDaysBetween(resolve_by, today));
+      o->set_working_days_overdue((*cal)->WorkingDaysBetween(resolve_by, today));
     }
   }
   return response;
@@ -479,15 +514,12 @@ absl::StatusOr<v1::ListOverdueEscalationsResponse> EscalationService::ListOverdu
 
 absl::StatusOr<v1::GetEscalationSummaryResponse> EscalationService::GetEscalationSummary(
     const v1::GetEscalationSummaryRequest& request) {
-  if (!request.la_code().empty() && !IsLaCode(request.la_code())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("la_code \"", request.la_code(), "\" is not a DfE LA code"));
-  }
-  absl::StatusOr<Month> from = ParseMonthField(request.from_month(), "from_month");
-  if (!from.ok()) return from.status();
-  absl::StatusOr<Month> to = ParseMonthField(request.to_month(), "to_month");
-  if (!to.ok()) return to.status();
-  if (*to < *from) return absl::InvalidArgumentError("to_month is before from_month");
+  absl::Status la_filter = CheckLaFilter(request.la_code());
+  if (!la_filter.ok()) return la_filter;
+  absl::StatusOr<MonthRange> range = ParseMonthRange(request.from_month(), request.to_month());
+  if (!range.ok()) return range.status();
+  const Month from = range->from;
+  const Month to = range->to;
   EscalationFilter filter;
   filter.la_code = request.la_code();
   absl::StatusOr<std::vector<v1::Escalation>> all = store_.List(filter);
@@ -495,11 +527,11 @@ absl::StatusOr<v1::GetEscalationSummaryResponse> EscalationService::GetEscalatio
   Log(request.actor(), "summary", request.la_code().empty() ? "all" : request.la_code());
 
   std::map<std::string, v1::MonthStageCounts> months;
-  for (Month m = *from; m <= *to; m = m.Plus(1)) months[m.ToString()].set_month(m.ToString());
+  for (Month m = from; m <= to; m = m.Plus(1)) months[m.ToString()].set_month(m.ToString());
   std::map<std::string, int> themes;
   std::vector<double> days_to_resolve;
   int within_target = 0;
-  std::map<std::string, WorkingCalendar> calendars;
+  CalendarCache calendars(*this);
   for (const v1::Escalation& e : *all) {
     const std::string raised_month = MonthOf(LocalDay(FromProto(e.raised_at())));
     for (const v1::Transition& t : e.transitions()) {
@@ -533,13 +565,9 @@ absl::StatusOr<v1::GetEscalationSummaryResponse> EscalationService::GetEscalatio
     if (months.count(raised_month) == 0) continue;
     for (const std::string& theme : e.themes()) ++themes[theme];
     if (e.status() == v1::ESCALATION_STATUS_RESOLVED && e.has_closed_at()) {
-      auto cal = calendars.find(e.la_code());
-      if (cal == calendars.end()) {
-        absl::StatusOr<WorkingCalendar> c = CalendarFor(e.la_code());
-        if (!c.ok()) return c.status();
-        cal = calendars.emplace(e.la_code(), *std::move(c)).first;
-      }
-      const int days = cal->second.WorkingDaysBetween(LocalDay(FromProto(e.raised_at())),
+      absl::StatusOr<const WorkingCalendar*> cal = calendars.Get(e.la_code());
+      if (!cal.ok()) return cal.status();
+      const int days = (*cal)->WorkingDaysBetween(LocalDay(FromProto(e.raised_at())),
                                                       LocalDay(FromProto(e.closed_at())));
       days_to_resolve.push_back(days);
       if (days <= ladder_.target_working_days) ++within_target;
@@ -610,32 +638,14 @@ absl::StatusOr<v1::RecordAuditResponse> EscalationService::RecordAudit(
     const absl::Time raised =
         *review == LocalDay(now) ? now
                                  : absl::FromCivil(absl::CivilSecond(*review) + 9 * 3600, london_);
-    absl::StatusOr<WorkingCalendar> calendar = CalendarFor(request.la_code());
-    if (!calendar.ok()) return calendar.status();
-    v1::Escalation e;
-    e.set_la_code(request.la_code());
-    e.set_child_ref(request.child_ref());
-    e.set_iro_id(request.iro_id());
-    e.set_team(request.team());
-    if (request.themes().empty()) {
-      e.add_themes("qac_audit_inadequate");
-    } else {
-      *e.mutable_themes() = request.themes();
-    }
-    e.set_stage(1);
-    e.set_status(v1::ESCALATION_STATUS_OPEN);
-    *e.mutable_raised_at() = ToProto(raised);
-    *e.mutable_stage_started_at() = ToProto(raised);
-    e.set_due_date(FormatDate(
-        calendar->AddWorkingDays(*review, ladder_.Find(1)->response_working_days())));
-    e.set_resolve_by(FormatDate(calendar->AddWorkingDays(*review, ladder_.target_working_days)));
-    v1::Transition* t = e.add_transitions();
-    t->set_kind(v1::TRANSITION_KIND_RAISED);
-    t->set_to_stage(1);
-    t->set_actor(ActorOf(request.actor().empty() ? request.iro_id() : request.actor()));
-    *t->mutable_at() = ToProto(raised);
-    t->set_note("QAC audit graded inadequate");
-    escalation = std::move(e);
+    std::vector<std::string> themes(request.themes().begin(), request.themes().end());
+    if (themes.empty()) themes.emplace_back("qac_audit_inadequate");
+    absl::StatusOr<v1::Escalation> e = NewEscalation(
+        request.la_code(), request.child_ref(), request.iro_id(), request.team(), themes, 1,
+        raised, ActorOf(request.actor().empty() ? request.iro_id() : request.actor()),
+        "QAC audit graded inadequate");
+    if (!e.ok()) return e.status();
+    escalation = *std::move(e);
   }
   auto stored = store_.InsertAudit(std::move(audit), std::move(escalation));
   if (!stored.ok()) return stored.status();
@@ -651,22 +661,19 @@ absl::StatusOr<v1::RecordAuditResponse> EscalationService::RecordAudit(
 
 absl::StatusOr<v1::GetAuditSummaryResponse> EscalationService::GetAuditSummary(
     const v1::GetAuditSummaryRequest& request) {
-  if (!request.la_code().empty() && !IsLaCode(request.la_code())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("la_code \"", request.la_code(), "\" is not a DfE LA code"));
-  }
-  absl::StatusOr<Month> from = ParseMonthField(request.from_month(), "from_month");
-  if (!from.ok()) return from.status();
-  absl::StatusOr<Month> to = ParseMonthField(request.to_month(), "to_month");
-  if (!to.ok()) return to.status();
-  if (*to < *from) return absl::InvalidArgumentError("to_month is before from_month");
-  const absl::CivilDay first(from->year(), from->month(), 1);
-  const absl::CivilDay last = absl::CivilDay(absl::CivilMonth(to->year(), to->month()) + 1) - 1;
+  absl::Status la_filter = CheckLaFilter(request.la_code());
+  if (!la_filter.ok()) return la_filter;
+  absl::StatusOr<MonthRange> range = ParseMonthRange(request.from_month(), request.to_month());
+  if (!range.ok()) return range.status();
+  const Month from = range->from;
+  const Month to = range->to;
+  const absl::CivilDay first(from.year(), from.month(), 1);
+  const absl::CivilDay last = absl::CivilDay(absl::CivilMonth(to.year(), to.month()) + 1) - 1;
   absl::StatusOr<std::vector<v1::Audit>> audits = store_.ListAudits(request.la_code(), first, last);
   if (!audits.ok()) return audits.status();
   Log(request.actor(), "audit summary", request.la_code().empty() ? "all" : request.la_code());
   std::map<std::string, v1::MonthGradeCounts> months;
-  for (Month m = *from; m <= *to; m = m.Plus(1)) months[m.ToString()].set_month(m.ToString());
+  for (Month m = from; m <= to; m = m.Plus(1)) months[m.ToString()].set_month(m.ToString());
   for (const v1::Audit& a : *audits) {
     v1::MonthGradeCounts& c = months[a.review_date().substr(0, 7)];
     switch (a.grade()) {
@@ -708,10 +715,8 @@ absl::StatusOr<v1::AddWorkingDaysResponse> EscalationService::AddWorkingDays(
   if (request.count() < 0 || request.count() > 2000) {
     return absl::InvalidArgumentError("count must be 0 to 2000 working days");
   }
-  if (!request.la_code().empty() && !IsLaCode(request.la_code())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("la_code \"", request.la_code(), "\" is not a DfE LA code"));
-  }
+  absl::Status la_filter = CheckLaFilter(request.la_code());
+  if (!la_filter.ok()) return la_filter;
   absl::StatusOr<WorkingCalendar> calendar = CalendarFor(request.la_code());
   if (!calendar.ok()) return calendar.status();
   const absl::CivilDay due = calendar->AddWorkingDays(*from, request.count());
@@ -751,10 +756,8 @@ absl::StatusOr<v1::AddClosureDaysResponse> EscalationService::AddClosureDays(
 }
 
 absl::Status EscalationService::StartWatch(const v1::WatchEscalationsRequest& request) {
-  if (!request.la_code().empty() && !IsLaCode(request.la_code())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("la_code \"", request.la_code(), "\" is not a DfE LA code"));
-  }
+  absl::Status la_filter = CheckLaFilter(request.la_code());
+  if (!la_filter.ok()) return la_filter;
   Log(request.actor(), "watch", request.la_code().empty() ? "all" : request.la_code());
   return absl::OkStatus();
 }

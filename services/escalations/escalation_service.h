@@ -11,6 +11,9 @@
 // Aborted (changed by someone else meanwhile), and the store's errors.
 
 #include <functional>
+#include <map>
+#include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -66,7 +69,25 @@ class EscalationService {
   absl::CivilDay LocalDay(absl::Time t) const;
 
  private:
+  // Working calendars per LA, read once per call.
+  class CalendarCache {
+   public:
+    explicit CalendarCache(EscalationService& service) : service_(service) {}
+    absl::StatusOr<const WorkingCalendar*> Get(const std::string& la_code);
+
+   private:
+    EscalationService& service_;
+    std::map<std::string, WorkingCalendar> calendars_;
+  };
+
   absl::StatusOr<WorkingCalendar> CalendarFor(const std::string& la_code);
+  // A new open escalation at `stage`, raised at `raised`, with its due dates.
+  absl::StatusOr<v1::Escalation> NewEscalation(const std::string& la_code,
+                                               const std::string& child_ref,
+                                               const std::string& iro_id, const std::string& team,
+                                               const std::vector<std::string>& themes, int stage,
+                                               absl::Time raised, const std::string& actor,
+                                               const std::string& note);
   [[nodiscard]] absl::Status CheckLa(const std::string& la_code);
   // Applies `change` to a stored, open escalation under optimistic locking,
   // then stores, publishes and logs it.
