@@ -25,6 +25,11 @@ v1::EscalationService::Stub& Client::escalations() {
   return *escalations_;
 }
 
+v1::ReportService::Stub& Client::reports() {
+  if (!reports_) reports_ = v1::ReportService::NewStub(Channel());
+  return *reports_;
+}
+
 void Client::Prepare(grpc::ClientContext& ctx, bool long_running) const {
   const double seconds = long_running ? options_.import_timeout_seconds : options_.timeout_seconds;
   ctx.set_deadline(std::chrono::system_clock::now() +

@@ -14,6 +14,7 @@
 #include "carescore/v1/benchmarks.grpc.pb.h"
 #include "carescore/v1/escalations.grpc.pb.h"
 #include "carescore/v1/indicators.grpc.pb.h"
+#include "carescore/v1/reports.grpc.pb.h"
 #include "clients/cli/output.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "grpcpp/grpcpp.h"
@@ -36,6 +37,7 @@ class Client {
   v1::IndicatorService::Stub& indicators();
   v1::BenchmarkService::Stub& benchmarks();
   v1::EscalationService::Stub& escalations();
+  v1::ReportService::Stub& reports();
   // Sets the deadline (long for bulk loads) and the actor metadata.
   void Prepare(grpc::ClientContext& ctx, bool long_running = false) const;
   // --actor, else $CARESCORE_ACTOR, $USER or $LOGNAME; empty if none.
@@ -50,6 +52,7 @@ class Client {
   std::unique_ptr<v1::IndicatorService::Stub> stub_;
   std::unique_ptr<v1::BenchmarkService::Stub> benchmarks_;
   std::unique_ptr<v1::EscalationService::Stub> escalations_;
+  std::unique_ptr<v1::ReportService::Stub> reports_;
 };
 
 // RFC 3339 in UTC with microseconds.

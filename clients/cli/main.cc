@@ -23,6 +23,8 @@
 #include "common/measure.h"
 #include "common/period.h"
 #include "services/benchmarks/comparators.h"
+#include "services/reports/scorecard.h"
+#include "absl/strings/str_join.h"
 #include "grpcpp/grpcpp.h"
 
 namespace carescore::cli {
@@ -497,6 +499,53 @@ absl::Status ListNeighbours(Client& client, const std::string& la, const std::st
   return PrintTable(client, table);
 }
 
+std::string Words(v1::Direction d) { return reports::DirectionWord(d); }
+
+absl::Status Scorecard(Client& client, const std::string& la, const std::string& month,
+                       const std::string& as_of) {
+  v1::GetScorecardRequest request;
+  request.set_la_code(la);
+  request.set_month(month);
+  if (!as_of.empty()) {
+    absl::StatusOr<google::protobuf::Timestamp> t = ParseRfc3339(as_of, "--as-of");
+    if (!t.ok()) return t.status();
+    *request.mutable_as_of() = *t;
+  }
+  v1::GetScorecardResponse response;
+  grpc::ClientContext ctx;
+  client.Prepare(ctx);
+  absl::Status s = Rpc(client.reports().GetScorecard(&ctx, request, &response), "scorecard");
+  if (!s.ok()) return s;
+  Table table({"section", "code", "title", "value", "numerator", "denominator", "previous_value",
+               "dot", "rag", "ytd", "target_red", "target_green", "sn_average",
+               "national_average", "flags"});
+  for (const v1::ScorecardLine& l : response.scorecard().lines()) {
+    std::vector<std::string> flags;
+    for (const v1::Flag& f : l.flags()) flags.push_back(f.message());
+    const v1::Target& t = l.target();
+    // Thresholds, or the range for range indicators.
+    const bool range = t.kind() == v1::TARGET_KIND_RANGE;
+    const int places = l.decimal_places();
+    auto shown = [places](bool present, double v) {
+      return present ? nlohmann::json(FormatFigure(v, places)) : nlohmann::json(nullptr);
+    };
+    table.AddRow({l.section(), l.code(), l.title(), shown(l.has_value(), l.value()),
+                  Optional(l.has_numerator(), l.numerator()),
+                  Optional(l.has_denominator(), l.denominator()),
+                  shown(l.has_previous_value(), l.previous_value()), Words(l.dot()),
+                  reports::RagWord(l.rag()),
+                  l.has_ytd() ? nlohmann::json(FormatFigure(l.ytd(), places)) : nlohmann::json(nullptr),
+                  range ? Optional(t.has_range_low(), t.range_low())
+                        : Optional(t.has_red_threshold(), t.red_threshold()),
+                  range ? Optional(t.has_range_high(), t.range_high())
+                        : Optional(t.has_green_threshold(), t.green_threshold()),
+                  Optional(l.published().has_sn_average(), l.published().sn_average()),
+                  Optional(l.published().has_national_average(), l.published().national_average()),
+                  absl::StrJoin(flags, "; ")});
+  }
+  return PrintTable(client, table);
+}
+
 }  // namespace
 }  // namespace carescore::cli
 
@@ -584,6 +633,14 @@ int main(int argc, char** argv) {
   neighbours_list->add_option("--la", la, "LA code")->required();
   neighbours_list->add_option("--model", model, "Model (default: the latest)");
   neighbours_list->callback([&] { run(carescore::cli::ListNeighbours(client, la, model)); });
+
+  // scorecard
+  std::string month, as_of;
+  CLI::App* scorecard = app.add_subcommand("scorecard", "The monthly scorecard for an LA");
+  scorecard->add_option("--la", la, "LA code")->required();
+  scorecard->add_option("--month", month, "Month, YYYY-MM")->required();
+  scorecard->add_option("--as-of", as_of, "RFC 3339 time: as the data stood then");
+  scorecard->callback([&] { run(carescore::cli::Scorecard(client, la, month, as_of)); });
 
   // las
   CLI::App* las = app.add_subcommand("las", "Local authorities");

@@ -28,6 +28,12 @@ grpc::Status BenchmarkGrpcService::ImportPublishedComparators(
   return Reply(service_.ImportPublishedComparators(*request), response);
 }
 
+grpc::Status BenchmarkGrpcService::ListPublishedComparators(
+    grpc::ServerContext* /*context*/, const v1::ListPublishedComparatorsRequest* request,
+    v1::ListPublishedComparatorsResponse* response) {
+  return Reply(service_.ListPublishedComparators(*request), response);
+}
+
 grpc::Status BenchmarkGrpcService::GetBenchmark(grpc::ServerContext* /*context*/,
                                                 const v1::GetBenchmarkRequest* request,
                                                 v1::GetBenchmarkResponse* response) {

@@ -23,6 +23,9 @@ class BenchmarkGrpcService final : public v1::BenchmarkService::Service {
   grpc::Status ImportPublishedComparators(grpc::ServerContext* context,
                                           const v1::ImportPublishedComparatorsRequest* request,
                                           v1::ImportPublishedComparatorsResponse* response) override;
+  grpc::Status ListPublishedComparators(grpc::ServerContext* context,
+                                        const v1::ListPublishedComparatorsRequest* request,
+                                        v1::ListPublishedComparatorsResponse* response) override;
   grpc::Status GetBenchmark(grpc::ServerContext* context, const v1::GetBenchmarkRequest* request,
                             v1::GetBenchmarkResponse* response) override;
   grpc::Status ListRanks(grpc::ServerContext* context, const v1::ListRanksRequest* request,

@@ -258,6 +258,19 @@ BenchmarkService::ImportPublishedComparators(const v1::ImportPublishedComparator
   return response;
 }
 
+absl::StatusOr<v1::ListPublishedComparatorsResponse> BenchmarkService::ListPublishedComparators(
+    const v1::ListPublishedComparatorsRequest& request) {
+  if (!IsLaCode(request.la_code())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("la_code \"", request.la_code(), "\" is not a DfE LA code (three digits)"));
+  }
+  absl::StatusOr<std::vector<v1::PublishedComparator>> found = store_.ListPublished(request.la_code());
+  if (!found.ok()) return found.status();
+  v1::ListPublishedComparatorsResponse response;
+  for (v1::PublishedComparator& c : *found) *response.add_comparators() = std::move(c);
+  return response;
+}
+
 absl::StatusOr<v1::GetBenchmarkResponse> BenchmarkService::GetBenchmark(
     const v1::GetBenchmarkRequest& request) {
   if (!IsLaCode(request.la_code())) {

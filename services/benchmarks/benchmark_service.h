@@ -29,6 +29,8 @@ class BenchmarkService {
   absl::StatusOr<v1::ListModelsResponse> ListModels(const v1::ListModelsRequest& request);
   absl::StatusOr<v1::ImportPublishedComparatorsResponse> ImportPublishedComparators(
       const v1::ImportPublishedComparatorsRequest& request);
+  absl::StatusOr<v1::ListPublishedComparatorsResponse> ListPublishedComparators(
+      const v1::ListPublishedComparatorsRequest& request);
   absl::StatusOr<v1::GetBenchmarkResponse> GetBenchmark(const v1::GetBenchmarkRequest& request);
   absl::StatusOr<v1::ListRanksResponse> ListRanks(const v1::ListRanksRequest& request);
 

@@ -38,6 +38,10 @@ class BenchmarkStore {
       absl::string_view la_code, absl::string_view indicator_code,
       absl::string_view financial_year) = 0;
 
+  // Every published comparator of an LA, by indicator then year.
+  virtual absl::StatusOr<std::vector<v1::PublishedComparator>> ListPublished(
+      absl::string_view la_code) = 0;
+
   // Increases with every accepted write, so caches of comparators can key
   // on it.
   virtual absl::StatusOr<int64_t> Version() = 0;

@@ -145,30 +145,51 @@ absl::Status SqliteBenchmarkStore::UpsertPublished(
   return tx.Commit();
 }
 
-absl::StatusOr<std::optional<v1::PublishedComparator>> SqliteBenchmarkStore::FindPublished(
+absl::StatusOr<std::vector<v1::PublishedComparator>> SqliteBenchmarkStore::QueryPublished(
     absl::string_view la_code, absl::string_view indicator_code,
     absl::string_view financial_year) {
-  absl::MutexLock lock(&mu_);
   absl::StatusOr<SqliteStatement> q = db_->Prepare(
-      "SELECT sn_average, best_sn, national_average, top_quartile_threshold "
-      "FROM published_comparators WHERE la_code = ?1 AND indicator_code = ?2 AND "
-      "financial_year = ?3");
+      "SELECT la_code, indicator_code, financial_year, sn_average, best_sn, national_average, "
+      "top_quartile_threshold FROM published_comparators WHERE la_code = ?1 AND "
+      "(?2 = '' OR indicator_code = ?2) AND (?3 = '' OR financial_year = ?3) "
+      "ORDER BY indicator_code, financial_year");
   if (!q.ok()) return q.status();
   q->BindText(1, la_code);
   q->BindText(2, indicator_code);
   q->BindText(3, financial_year);
-  absl::StatusOr<bool> row = q->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return std::optional<v1::PublishedComparator>();
-  v1::PublishedComparator c;
-  c.set_la_code(std::string(la_code));
-  c.set_indicator_code(std::string(indicator_code));
-  c.set_financial_year(std::string(financial_year));
-  if (auto v = q->ColumnOptionalDouble(0)) c.set_sn_average(*v);
-  if (auto v = q->ColumnOptionalDouble(1)) c.set_best_sn(*v);
-  if (auto v = q->ColumnOptionalDouble(2)) c.set_national_average(*v);
-  if (auto v = q->ColumnOptionalDouble(3)) c.set_top_quartile_threshold(*v);
-  return std::optional<v1::PublishedComparator>(std::move(c));
+  std::vector<v1::PublishedComparator> out;
+  while (true) {
+    absl::StatusOr<bool> row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    v1::PublishedComparator c;
+    c.set_la_code(q->ColumnText(0));
+    c.set_indicator_code(q->ColumnText(1));
+    c.set_financial_year(q->ColumnText(2));
+    if (auto v = q->ColumnOptionalDouble(3)) c.set_sn_average(*v);
+    if (auto v = q->ColumnOptionalDouble(4)) c.set_best_sn(*v);
+    if (auto v = q->ColumnOptionalDouble(5)) c.set_national_average(*v);
+    if (auto v = q->ColumnOptionalDouble(6)) c.set_top_quartile_threshold(*v);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+absl::StatusOr<std::optional<v1::PublishedComparator>> SqliteBenchmarkStore::FindPublished(
+    absl::string_view la_code, absl::string_view indicator_code,
+    absl::string_view financial_year) {
+  absl::MutexLock lock(&mu_);
+  absl::StatusOr<std::vector<v1::PublishedComparator>> found =
+      QueryPublished(la_code, indicator_code, financial_year);
+  if (!found.ok()) return found.status();
+  if (found->empty()) return std::optional<v1::PublishedComparator>();
+  return std::optional<v1::PublishedComparator>(std::move(found->front()));
+}
+
+absl::StatusOr<std::vector<v1::PublishedComparator>> SqliteBenchmarkStore::ListPublished(
+    absl::string_view la_code) {
+  absl::MutexLock lock(&mu_);
+  return QueryPublished(la_code, "", "");
 }
 
 absl::StatusOr<int64_t> SqliteBenchmarkStore::Version() {

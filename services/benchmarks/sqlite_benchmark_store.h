@@ -30,12 +30,18 @@ class SqliteBenchmarkStore final : public BenchmarkStore {
   absl::StatusOr<std::optional<v1::PublishedComparator>> FindPublished(
       absl::string_view la_code, absl::string_view indicator_code,
       absl::string_view financial_year) override;
+  absl::StatusOr<std::vector<v1::PublishedComparator>> ListPublished(
+      absl::string_view la_code) override;
   absl::StatusOr<int64_t> Version() override;
 
  private:
   explicit SqliteBenchmarkStore(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}
   [[nodiscard]] absl::Status Migrate() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   [[nodiscard]] absl::Status BumpVersion() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Empty indicator code or year: any.
+  absl::StatusOr<std::vector<v1::PublishedComparator>> QueryPublished(
+      absl::string_view la_code, absl::string_view indicator_code,
+      absl::string_view financial_year) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   absl::Mutex mu_;
   std::unique_ptr<SqliteDb> db_ ABSL_GUARDED_BY(mu_);

@@ -10,6 +10,7 @@
 #include "common/channel_slot.h"
 #include "common/server_flags.h"
 #include "common/server_runner.h"
+#include "services/benchmarks/benchmark_client.h"
 #include "services/benchmarks/benchmark_grpc_service.h"
 #include "services/benchmarks/benchmark_service.h"
 #include "services/benchmarks/sqlite_benchmark_store.h"
@@ -21,6 +22,8 @@
 #include "services/indicators/indicator_grpc_service.h"
 #include "services/indicators/indicator_service.h"
 #include "services/indicators/sqlite_indicator_store.h"
+#include "services/reports/report_grpc_service.h"
+#include "services/reports/report_service.h"
 #include "spdlog/spdlog.h"
 
 namespace {
@@ -78,12 +81,17 @@ int main(int argc, char** argv) {
                                                         *std::move(ladder), escalation_feed);
   carescore::escalations::EscalationGrpcService escalations_grpc(escalations);
 
+  carescore::benchmarks::GrpcBenchmarkReader benchmark_reader(in_process);
+  carescore::reports::ReportService reports(indicator_reader, benchmark_reader);
+  carescore::reports::ReportGrpcService reports_grpc(reports);
+
   spdlog::info("carescored data in {}", flags.data_dir);
   absl::Status served = carescore::ServeUntilSignal(
       *options,
       {{carescore::v1::IndicatorService::service_full_name(), &indicators_grpc},
        {carescore::v1::BenchmarkService::service_full_name(), &benchmarks_grpc},
-       {carescore::v1::EscalationService::service_full_name(), &escalations_grpc}},
+       {carescore::v1::EscalationService::service_full_name(), &escalations_grpc},
+       {carescore::v1::ReportService::service_full_name(), &reports_grpc}},
       [&in_process](grpc::Server& server, int /*port*/) {
         in_process.Set(server.InProcessChannel(grpc::ChannelArguments()));
       });

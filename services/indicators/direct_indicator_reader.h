@@ -44,6 +44,38 @@ class DirectIndicatorReader final : public IndicatorReader {
     } while (!r.page_token().empty());
     return out;
   }
+  absl::StatusOr<std::vector<v1::Indicator>> ListIndicators() override {
+    v1::ListIndicatorsRequest r;
+    r.set_page_size(1000);
+    auto got = service_.ListIndicators(r);
+    if (!got.ok()) return got.status();
+    return std::vector<v1::Indicator>(got->indicators().begin(), got->indicators().end());
+  }
+  absl::StatusOr<std::vector<v1::Target>> ListTargets(const v1::ListTargetsRequest& r) override {
+    auto got = service_.ListTargets(r);
+    if (!got.ok()) return got.status();
+    return std::vector<v1::Target>(got->targets().begin(), got->targets().end());
+  }
+  absl::StatusOr<std::vector<v1::Milestone>> ListMilestones(
+      const v1::ListMilestonesRequest& r) override {
+    auto got = service_.ListMilestones(r);
+    if (!got.ok()) return got.status();
+    return std::vector<v1::Milestone>(got->milestones().begin(), got->milestones().end());
+  }
+  absl::StatusOr<std::vector<v1::Value>> ListValueHistory(
+      const v1::ListValueHistoryRequest& r) override {
+    auto got = service_.ListValueHistory(r);
+    if (got.status().code() == absl::StatusCode::kNotFound) return std::vector<v1::Value>();
+    if (!got.ok()) return got.status();
+    return std::vector<v1::Value>(got->values().begin(), got->values().end());
+  }
+  absl::StatusOr<int64_t> GetDataVersion(absl::string_view la_code) override {
+    v1::GetDataVersionRequest r;
+    r.set_la_code(std::string(la_code));
+    auto got = service_.GetDataVersion(r);
+    if (!got.ok()) return got.status();
+    return got->data_version();
+  }
 
  private:
   IndicatorService& service_;

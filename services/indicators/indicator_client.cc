@@ -79,4 +79,73 @@ absl::StatusOr<std::vector<v1::Value>> GrpcIndicatorReader::ListValues(
   return out;
 }
 
+absl::StatusOr<std::vector<v1::Indicator>> GrpcIndicatorReader::ListIndicators() {
+  absl::StatusOr<std::unique_ptr<v1::IndicatorService::Stub>> stub = Stub();
+  if (!stub.ok()) return stub.status();
+  std::vector<v1::Indicator> out;
+  v1::ListIndicatorsRequest request;
+  request.set_page_size(1000);
+  do {
+    v1::ListIndicatorsResponse response;
+    grpc::ClientContext ctx;
+    Prepare(ctx);
+    absl::Status s = FromIndicators((*stub)->ListIndicators(&ctx, request, &response));
+    if (!s.ok()) return s;
+    for (auto& i : *response.mutable_indicators()) out.push_back(std::move(i));
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
+  return out;
+}
+
+absl::StatusOr<std::vector<v1::Target>> GrpcIndicatorReader::ListTargets(
+    const v1::ListTargetsRequest& request) {
+  absl::StatusOr<std::unique_ptr<v1::IndicatorService::Stub>> stub = Stub();
+  if (!stub.ok()) return stub.status();
+  v1::ListTargetsResponse response;
+  grpc::ClientContext ctx;
+  Prepare(ctx);
+  absl::Status s = FromIndicators((*stub)->ListTargets(&ctx, request, &response));
+  if (!s.ok()) return s;
+  return std::vector<v1::Target>(response.targets().begin(), response.targets().end());
+}
+
+absl::StatusOr<std::vector<v1::Milestone>> GrpcIndicatorReader::ListMilestones(
+    const v1::ListMilestonesRequest& request) {
+  absl::StatusOr<std::unique_ptr<v1::IndicatorService::Stub>> stub = Stub();
+  if (!stub.ok()) return stub.status();
+  v1::ListMilestonesResponse response;
+  grpc::ClientContext ctx;
+  Prepare(ctx);
+  absl::Status s = FromIndicators((*stub)->ListMilestones(&ctx, request, &response));
+  if (!s.ok()) return s;
+  return std::vector<v1::Milestone>(response.milestones().begin(), response.milestones().end());
+}
+
+absl::StatusOr<std::vector<v1::Value>> GrpcIndicatorReader::ListValueHistory(
+    const v1::ListValueHistoryRequest& request) {
+  absl::StatusOr<std::unique_ptr<v1::IndicatorService::Stub>> stub = Stub();
+  if (!stub.ok()) return stub.status();
+  v1::ListValueHistoryResponse response;
+  grpc::ClientContext ctx;
+  Prepare(ctx);
+  grpc::Status status = (*stub)->ListValueHistory(&ctx, request, &response);
+  if (status.error_code() == grpc::StatusCode::NOT_FOUND) return std::vector<v1::Value>();
+  absl::Status s = FromIndicators(status);
+  if (!s.ok()) return s;
+  return std::vector<v1::Value>(response.values().begin(), response.values().end());
+}
+
+absl::StatusOr<int64_t> GrpcIndicatorReader::GetDataVersion(absl::string_view la_code) {
+  absl::StatusOr<std::unique_ptr<v1::IndicatorService::Stub>> stub = Stub();
+  if (!stub.ok()) return stub.status();
+  v1::GetDataVersionRequest request;
+  request.set_la_code(std::string(la_code));
+  v1::GetDataVersionResponse response;
+  grpc::ClientContext ctx;
+  Prepare(ctx);
+  absl::Status s = FromIndicators((*stub)->GetDataVersion(&ctx, request, &response));
+  if (!s.ok()) return s;
+  return response.data_version();
+}
+
 }  // namespace carescore::indicators

@@ -7,6 +7,7 @@
 // (in carescored through the in-process channel). Implementations must be
 // thread-safe.
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,6 +29,15 @@ class IndicatorReader {
   virtual absl::StatusOr<std::vector<v1::LocalAuthority>> ListLocalAuthorities() = 0;
   // Every page of the answer.
   virtual absl::StatusOr<std::vector<v1::Value>> ListValues(v1::ListValuesRequest request) = 0;
+  // The whole catalogue, in catalogue order.
+  virtual absl::StatusOr<std::vector<v1::Indicator>> ListIndicators() = 0;
+  virtual absl::StatusOr<std::vector<v1::Target>> ListTargets(const v1::ListTargetsRequest& request) = 0;
+  virtual absl::StatusOr<std::vector<v1::Milestone>> ListMilestones(
+      const v1::ListMilestonesRequest& request) = 0;
+  // Every revision, oldest first; empty if the value was never written.
+  virtual absl::StatusOr<std::vector<v1::Value>> ListValueHistory(
+      const v1::ListValueHistoryRequest& request) = 0;
+  virtual absl::StatusOr<int64_t> GetDataVersion(absl::string_view la_code) = 0;
 };
 
 class GrpcIndicatorReader final : public IndicatorReader {
@@ -40,6 +50,13 @@ class GrpcIndicatorReader final : public IndicatorReader {
   absl::StatusOr<v1::Indicator> GetIndicator(absl::string_view code) override;
   absl::StatusOr<std::vector<v1::LocalAuthority>> ListLocalAuthorities() override;
   absl::StatusOr<std::vector<v1::Value>> ListValues(v1::ListValuesRequest request) override;
+  absl::StatusOr<std::vector<v1::Indicator>> ListIndicators() override;
+  absl::StatusOr<std::vector<v1::Target>> ListTargets(const v1::ListTargetsRequest& request) override;
+  absl::StatusOr<std::vector<v1::Milestone>> ListMilestones(
+      const v1::ListMilestonesRequest& request) override;
+  absl::StatusOr<std::vector<v1::Value>> ListValueHistory(
+      const v1::ListValueHistoryRequest& request) override;
+  absl::StatusOr<int64_t> GetDataVersion(absl::string_view la_code) override;
 
  private:
   absl::StatusOr<std::unique_ptr<v1::IndicatorService::Stub>> Stub() const;

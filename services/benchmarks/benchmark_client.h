@@ -1,0 +1,43 @@
+#ifndef CARESCORE_SERVICES_BENCHMARKS_BENCHMARK_CLIENT_H_
+#define CARESCORE_SERVICES_BENCHMARKS_BENCHMARK_CLIENT_H_
+
+// What other services read from the benchmarking service. BenchmarkReader
+// is the interface their rules depend on; GrpcBenchmarkReader is the real
+// one over the gRPC API (in carescored, the in-process channel).
+// Implementations must be thread-safe.
+
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "carescore/v1/benchmarks.grpc.pb.h"
+#include "common/channel_slot.h"
+
+namespace carescore::benchmarks {
+
+class BenchmarkReader {
+ public:
+  virtual ~BenchmarkReader() = default;
+  // Every published comparator held for the LA.
+  virtual absl::StatusOr<std::vector<v1::PublishedComparator>> ListPublished(
+      absl::string_view la_code) = 0;
+};
+
+class GrpcBenchmarkReader final : public BenchmarkReader {
+ public:
+  // `channel` outlives *this; each call has `timeout`.
+  explicit GrpcBenchmarkReader(const ChannelSlot& channel,
+                               absl::Duration timeout = absl::Seconds(30))
+      : channel_(channel), timeout_(timeout) {}
+  absl::StatusOr<std::vector<v1::PublishedComparator>> ListPublished(
+      absl::string_view la_code) override;
+
+ private:
+  const ChannelSlot& channel_;
+  absl::Duration timeout_;
+};
+
+}  // namespace carescore::benchmarks
+
+#endif  // CARESCORE_SERVICES_BENCHMARKS_BENCHMARK_CLIENT_H_

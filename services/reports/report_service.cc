@@ -1,0 +1,171 @@
+#include "services/reports/report_service.h"
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "common/period.h"
+#include "common/validation.h"
+#include "services/reports/scorecard.h"
+
+namespace carescore::reports {
+namespace {
+
+absl::Time FromProto(const google::protobuf::Timestamp& ts) {
+  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
+}
+
+}  // namespace
+
+absl::StatusOr<v1::GetScorecardResponse> ReportService::GetScorecard(
+    const v1::GetScorecardRequest& request) {
+  if (!IsLaCode(request.la_code())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("la_code \"", request.la_code(), "\" is not a DfE LA code (three digits)"));
+  }
+  absl::StatusOr<Month> month = Month::Parse(request.month());
+  if (!month.ok()) return absl::InvalidArgumentError(absl::StrCat("month: ", month.status().message()));
+  const FinancialYear fy = month->financial_year();
+
+  absl::StatusOr<std::vector<v1::LocalAuthority>> las = indicators_.ListLocalAuthorities();
+  if (!las.ok()) return las.status();
+  const v1::LocalAuthority* la = nullptr;
+  for (const v1::LocalAuthority& candidate : *las) {
+    if (candidate.la_code() == request.la_code()) la = &candidate;
+  }
+  if (la == nullptr) return absl::NotFoundError(absl::StrCat("no LA with code ", request.la_code()));
+
+  // The data version first: a write after it can only make the scorecard
+  // newer than its version says, never older.
+  absl::StatusOr<int64_t> version = indicators_.GetDataVersion(request.la_code());
+  if (!version.ok()) return version.status();
+
+  v1::ListValuesRequest months_request;
+  months_request.set_la_code(request.la_code());
+  months_request.set_period_kind(v1::PERIOD_KIND_MONTH);
+  months_request.set_from_period(fy.Plus(-1).first_month().ToString());
+  months_request.set_to_period(month->ToString());
+  if (request.has_as_of()) *months_request.mutable_as_of() = request.as_of();
+  absl::StatusOr<std::vector<v1::Value>> monthly = indicators_.ListValues(months_request);
+  if (!monthly.ok()) return monthly.status();
+  std::map<std::string, std::map<std::string, v1::Value>> by_code;
+  bool any_this_month = false;
+  for (v1::Value& v : *monthly) {
+    any_this_month = any_this_month || v.month() == month->ToString();
+    by_code[v.indicator_code()][v.month()] = std::move(v);
+  }
+  if (!any_this_month) {
+    return absl::NotFoundError(absl::StrCat("no data for LA ", request.la_code(), " (", la->name(),
+                                            ") in ", month->LongName()));
+  }
+
+  v1::ListValuesRequest outturns_request = months_request;
+  outturns_request.set_period_kind(v1::PERIOD_KIND_FINANCIAL_YEAR);
+  outturns_request.set_from_period(fy.Plus(-4).ToString());
+  outturns_request.set_to_period(fy.Plus(-1).ToString());
+  absl::StatusOr<std::vector<v1::Value>> outturns = indicators_.ListValues(outturns_request);
+  if (!outturns.ok()) return outturns.status();
+  std::map<std::string, std::map<std::string, v1::Value>> outturns_by_code;
+  for (v1::Value& v : *outturns) {
+    outturns_by_code[v.indicator_code()][v.financial_year()] = std::move(v);
+  }
+
+  v1::ListTargetsRequest targets_request;
+  targets_request.set_financial_year(fy.ToString());
+  absl::StatusOr<std::vector<v1::Target>> targets = indicators_.ListTargets(targets_request);
+  if (!targets.ok()) return targets.status();
+  std::map<std::string, v1::Target> target_by_code;
+  // The LA's own target wins over the default for every LA.
+  for (const v1::Target& t : *targets) {
+    if (t.la_code().empty() && target_by_code.count(t.indicator_code()) == 0) {
+      target_by_code[t.indicator_code()] = t;
+    }
+  }
+  for (const v1::Target& t : *targets) {
+    if (t.la_code() == request.la_code()) target_by_code[t.indicator_code()] = t;
+  }
+
+  // The latest published comparators before this financial year.
+  absl::StatusOr<std::vector<v1::PublishedComparator>> published =
+      benchmarks_.ListPublished(request.la_code());
+  if (!published.ok()) return published.status();
+  std::map<std::string, v1::PublishedComparator> published_by_code;
+  for (const v1::PublishedComparator& c : *published) {
+    if (c.financial_year() >= fy.ToString()) continue;
+    auto it = published_by_code.find(c.indicator_code());
+    if (it == published_by_code.end() || it->second.financial_year() < c.financial_year()) {
+      published_by_code[c.indicator_code()] = c;
+    }
+  }
+
+  absl::StatusOr<std::vector<v1::Indicator>> catalogue = indicators_.ListIndicators();
+  if (!catalogue.ok()) return catalogue.status();
+
+  v1::GetScorecardResponse response;
+  v1::Scorecard& card = *response.mutable_scorecard();
+  card.set_la_code(request.la_code());
+  card.set_la_name(la->name());
+  card.set_month(month->ToString());
+  card.set_financial_year(fy.ToString());
+  card.set_data_version(*version);
+  if (request.has_as_of()) *card.mutable_as_of() = request.as_of();
+
+  for (const v1::Indicator& indicator : *catalogue) {
+    auto values = by_code.find(indicator.code());
+    if (values == by_code.end()) continue;  // Not reported monthly for this LA.
+    IndicatorFigures figures;
+    figures.indicator = indicator;
+    figures.months = values->second;
+    if (auto o = outturns_by_code.find(indicator.code()); o != outturns_by_code.end()) {
+      figures.outturns = o->second;
+    }
+    if (auto t = target_by_code.find(indicator.code()); t != target_by_code.end()) {
+      figures.target = t->second;
+    }
+    for (const std::string& la_code : {request.la_code(), std::string()}) {
+      v1::ListMilestonesRequest m;
+      m.set_indicator_code(indicator.code());
+      m.set_la_code(la_code);
+      absl::StatusOr<std::vector<v1::Milestone>> milestones = indicators_.ListMilestones(m);
+      if (!milestones.ok()) return milestones.status();
+      if (!milestones->empty()) {
+        figures.milestones = *std::move(milestones);
+        break;
+      }
+    }
+    if (auto p = published_by_code.find(indicator.code()); p != published_by_code.end()) {
+      v1::Benchmark b;
+      b.set_la_code(request.la_code());
+      b.set_indicator_code(indicator.code());
+      b.set_financial_year(p->second.financial_year());
+      if (p->second.has_sn_average()) b.set_sn_average(p->second.sn_average());
+      if (p->second.has_best_sn()) b.set_best_sn(p->second.best_sn());
+      if (p->second.has_national_average()) b.set_national_average(p->second.national_average());
+      if (p->second.has_top_quartile_threshold()) {
+        b.set_top_quartile_threshold(p->second.top_quartile_threshold());
+      }
+      figures.published = b;
+    }
+    // Only a value that has been re-loaded has a history worth reading.
+    auto current = values->second.find(month->ToString());
+    if (current != values->second.end() && current->second.revision() > 1) {
+      v1::ListValueHistoryRequest h;
+      h.set_la_code(request.la_code());
+      h.set_indicator_code(indicator.code());
+      h.set_month(month->ToString());
+      absl::StatusOr<std::vector<v1::Value>> history = indicators_.ListValueHistory(h);
+      if (!history.ok()) return history.status();
+      for (v1::Value& v : *history) {
+        if (request.has_as_of() && FromProto(v.recorded_at()) > FromProto(request.as_of())) break;
+        figures.history.push_back(std::move(v));
+      }
+    }
+    *card.add_lines() = BuildLine(figures, *month);
+  }
+  return response;
+}
+
+}  // namespace carescore::reports
