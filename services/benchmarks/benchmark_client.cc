@@ -8,7 +8,7 @@
 
 namespace carescore::benchmarks {
 
-absl::StatusOr<std::vector<v1::PublishedComparator>> GrpcBenchmarkReader::ListPublished(
+absl::StatusOr<v1::ListPublishedComparatorsResponse> GrpcBenchmarkReader::ListPublished(
     absl::string_view la_code) {
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = channel_.Get();
   if (!channel.ok()) return channel.status();
@@ -20,8 +20,7 @@ absl::StatusOr<std::vector<v1::PublishedComparator>> GrpcBenchmarkReader::ListPu
   ctx.set_deadline(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(timeout_));
   absl::Status s = FromGrpcStatus(stub->ListPublishedComparators(&ctx, request, &response));
   if (!s.ok()) return absl::Status(s.code(), absl::StrCat("benchmark service: ", s.message()));
-  return std::vector<v1::PublishedComparator>(response.comparators().begin(),
-                                              response.comparators().end());
+  return response;
 }
 
 }  // namespace carescore::benchmarks

@@ -19,8 +19,8 @@ namespace carescore::benchmarks {
 class BenchmarkReader {
  public:
   virtual ~BenchmarkReader() = default;
-  // Every published comparator held for the LA.
-  virtual absl::StatusOr<std::vector<v1::PublishedComparator>> ListPublished(
+  // Every published comparator held for the LA, with the store's version.
+  virtual absl::StatusOr<v1::ListPublishedComparatorsResponse> ListPublished(
       absl::string_view la_code) = 0;
 };
 
@@ -30,7 +30,7 @@ class GrpcBenchmarkReader final : public BenchmarkReader {
   explicit GrpcBenchmarkReader(const ChannelSlot& channel,
                                absl::Duration timeout = absl::Seconds(30))
       : channel_(channel), timeout_(timeout) {}
-  absl::StatusOr<std::vector<v1::PublishedComparator>> ListPublished(
+  absl::StatusOr<v1::ListPublishedComparatorsResponse> ListPublished(
       absl::string_view la_code) override;
 
  private:

@@ -266,8 +266,11 @@ absl::StatusOr<v1::ListPublishedComparatorsResponse> BenchmarkService::ListPubli
   }
   absl::StatusOr<std::vector<v1::PublishedComparator>> found = store_.ListPublished(request.la_code());
   if (!found.ok()) return found.status();
+  absl::StatusOr<int64_t> version = store_.Version();
+  if (!version.ok()) return version.status();
   v1::ListPublishedComparatorsResponse response;
   for (v1::PublishedComparator& c : *found) *response.add_comparators() = std::move(c);
+  response.set_version(*version);
   return response;
 }
 

@@ -22,6 +22,7 @@
 #include "services/indicators/indicator_grpc_service.h"
 #include "services/indicators/indicator_service.h"
 #include "services/indicators/sqlite_indicator_store.h"
+#include "services/reports/cache_flag.h"
 #include "services/reports/report_grpc_service.h"
 #include "services/reports/report_service.h"
 #include "spdlog/spdlog.h"
@@ -44,6 +45,8 @@ int main(int argc, char** argv) {
   carescore::AddServerFlags(app, flags);
   std::string ladder_file;
   carescore::escalations::AddLadderFlag(app, ladder_file);
+  std::string redis;
+  carescore::reports::AddCacheFlag(app, redis);
   CLI11_PARSE(app, argc, argv);
   absl::StatusOr<carescore::ServerOptions> options = carescore::PrepareServer(flags);
   if (!options.ok()) {
@@ -82,7 +85,13 @@ int main(int argc, char** argv) {
   carescore::escalations::EscalationGrpcService escalations_grpc(escalations);
 
   carescore::benchmarks::GrpcBenchmarkReader benchmark_reader(in_process);
-  carescore::reports::ReportService reports(indicator_reader, benchmark_reader);
+  absl::StatusOr<std::unique_ptr<carescore::reports::ScorecardCache>> cache =
+      carescore::reports::MakeCache(redis);
+  if (!cache.ok()) {
+    spdlog::critical("{}", std::string(cache.status().message()));
+    return 2;
+  }
+  carescore::reports::ReportService reports(indicator_reader, benchmark_reader, cache->get());
   carescore::reports::ReportGrpcService reports_grpc(reports);
 
   spdlog::info("carescored data in {}", flags.data_dir);

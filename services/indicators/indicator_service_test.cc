@@ -115,6 +115,13 @@ TEST_F(IndicatorServiceTest, DerivesValueFromNumeratorAndDenominator) {
 }
 
 TEST_F(IndicatorServiceTest, HistoryAndDataVersion) {
+  auto version_of = [this](const char* la) {
+    v1::GetDataVersionRequest r;
+    r.set_la_code(la);
+    return service_->GetDataVersion(r)->data_version();
+  };
+  const int64_t rotherham_before = version_of("372");
+  const int64_t kirklees_before = version_of("382");
   ASSERT_TRUE(Write({Val("372", "6.1", "2018-09", 651)}).ok());
   ASSERT_TRUE(Write({Val("372", "6.1", "2018-09", 653)}).ok());
   v1::ListValueHistoryRequest history;
@@ -129,11 +136,19 @@ TEST_F(IndicatorServiceTest, HistoryAndDataVersion) {
   history.set_month("2018-08");
   EXPECT_EQ(service_->ListValueHistory(history).status().code(), absl::StatusCode::kNotFound);
 
+  EXPECT_EQ(version_of("372"), rotherham_before + 2);
+  EXPECT_EQ(version_of("382"), kirklees_before);
+  // A target changes what every LA's scorecard says.
+  v1::SetTargetsRequest targets;
+  v1::Target* t = targets.add_targets();
+  t->set_indicator_code("6.8");
+  t->set_financial_year("2018-19");
+  t->set_kind(v1::TARGET_KIND_THRESHOLDS);
+  t->set_red_threshold(90);
+  t->set_green_threshold(95);
+  ASSERT_TRUE(service_->SetTargets(targets).ok());
+  EXPECT_EQ(version_of("382"), kirklees_before + 1);
   v1::GetDataVersionRequest version;
-  version.set_la_code("372");
-  EXPECT_EQ(service_->GetDataVersion(version)->data_version(), 2);
-  version.set_la_code("382");
-  EXPECT_EQ(service_->GetDataVersion(version)->data_version(), 0);
   version.set_la_code("999");
   EXPECT_EQ(service_->GetDataVersion(version).status().code(), absl::StatusCode::kNotFound);
 }

@@ -97,7 +97,8 @@ class IndicatorStore {
   virtual absl::StatusOr<std::vector<v1::Value>> ListValues(const ValueQuery& query) = 0;
   // Every revision of one value, oldest first; empty if none.
   virtual absl::StatusOr<std::vector<v1::Value>> ValueHistory(const ValueKey& key) = 0;
-  // 0 until a load touches the LA.
+  // Increases with every load that touches the LA and with every write to
+  // the LAs, catalogue, targets or milestones (which every scorecard reads).
   virtual absl::StatusOr<int64_t> DataVersion(absl::string_view la_code) = 0;
 };
 

@@ -44,6 +44,17 @@ CREATE TABLE data_versions(la_code TEXT PRIMARY KEY, version INTEGER NOT NULL);
 PRAGMA user_version = 1;
 )sql";
 
+// Scorecards depend on the catalogue, targets and milestones as well as on
+// values, so writes to those raise every LA's data version.
+constexpr absl::string_view kSchemaV2 = R"sql(
+CREATE TABLE catalogue_version(id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
+INSERT INTO catalogue_version VALUES (1, 0);
+PRAGMA user_version = 2;
+)sql";
+
+constexpr absl::string_view kBumpCatalogue =
+    "UPDATE catalogue_version SET version = version + 1 WHERE id = 1";
+
 v1::PeriodKind KindOf(const v1::ValueInput& in) {
   return in.period_case() == v1::ValueInput::kFinancialYear ? v1::PERIOD_KIND_FINANCIAL_YEAR
                                                               : v1::PERIOD_KIND_MONTH;
@@ -115,7 +126,7 @@ absl::StatusOr<std::unique_ptr<SqliteIndicatorStore>> SqliteIndicatorStore::Open
 }
 
 absl::Status SqliteIndicatorStore::Migrate() {
-  absl::Status migrated = MigrateSchema(*db_, "indicator", {kSchemaV1});
+  absl::Status migrated = MigrateSchema(*db_, "indicator", {kSchemaV1, kSchemaV2});
   if (!migrated.ok()) return migrated;
   absl::StatusOr<SqliteStatement> last =
       db_->Prepare("SELECT coalesce(max(recorded_at_us), 0) FROM loads");
@@ -145,6 +156,8 @@ absl::Status SqliteIndicatorStore::UpsertLocalAuthorities(
     if (!s.ok()) return s;
     insert->Reset();
   }
+  absl::Status bumped = db_->Exec(kBumpCatalogue);
+  if (!bumped.ok()) return bumped;
   return tx.Commit();
 }
 
@@ -185,6 +198,8 @@ absl::Status SqliteIndicatorStore::UpsertIndicators(const std::vector<v1::Indica
     if (!s.ok()) return s;
     upsert->Reset();
   }
+  absl::Status bumped = db_->Exec(kBumpCatalogue);
+  if (!bumped.ok()) return bumped;
   return tx.Commit();
 }
 
@@ -230,6 +245,8 @@ absl::Status SqliteIndicatorStore::UpsertTargets(const std::vector<v1::Target>& 
     if (!s.ok()) return s;
     insert->Reset();
   }
+  absl::Status bumped = db_->Exec(kBumpCatalogue);
+  if (!bumped.ok()) return bumped;
   return tx.Commit();
 }
 
@@ -287,6 +304,8 @@ absl::Status SqliteIndicatorStore::ReplaceMilestones(
     if (!s.ok()) return s;
     insert->Reset();
   }
+  absl::Status bumped = db_->Exec(kBumpCatalogue);
+  if (!bumped.ok()) return bumped;
   return tx.Commit();
 }
 
@@ -426,13 +445,14 @@ absl::StatusOr<std::vector<v1::Value>> SqliteIndicatorStore::ValueHistory(const 
 
 absl::StatusOr<int64_t> SqliteIndicatorStore::DataVersion(absl::string_view la_code) {
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<SqliteStatement> q =
-      db_->Prepare("SELECT version FROM data_versions WHERE la_code = ?1");
+  absl::StatusOr<SqliteStatement> q = db_->Prepare(
+      "SELECT coalesce((SELECT version FROM data_versions WHERE la_code = ?1), 0) + "
+      "(SELECT version FROM catalogue_version WHERE id = 1)");
   if (!q.ok()) return q.status();
   q->BindText(1, la_code);
   absl::StatusOr<bool> row = q->Step();
   if (!row.ok()) return row.status();
-  return *row ? q->ColumnInt(0) : 0;
+  return q->ColumnInt(0);
 }
 
 }  // namespace carescore::indicators

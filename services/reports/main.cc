@@ -10,6 +10,7 @@
 #include "grpcpp/grpcpp.h"
 #include "services/benchmarks/benchmark_client.h"
 #include "services/indicators/indicator_client.h"
+#include "services/reports/cache_flag.h"
 #include "services/reports/report_grpc_service.h"
 #include "services/reports/report_service.h"
 #include "spdlog/spdlog.h"
@@ -27,6 +28,8 @@ int main(int argc, char** argv) {
   app.add_option("--benchmarks", benchmarks_address, "The benchmarking service, host:port")
       ->envname("CARESCORE_BENCHMARKS")
       ->capture_default_str();
+  std::string redis;
+  carescore::reports::AddCacheFlag(app, redis);
   CLI11_PARSE(app, argc, argv);
   absl::StatusOr<carescore::ServerOptions> options = carescore::PrepareServer(flags);
   if (!options.ok()) {
@@ -41,7 +44,13 @@ int main(int argc, char** argv) {
       grpc::CreateChannel(benchmarks_address, grpc::InsecureChannelCredentials()));
   carescore::indicators::GrpcIndicatorReader indicators(indicators_channel);
   carescore::benchmarks::GrpcBenchmarkReader benchmarks(benchmarks_channel);
-  carescore::reports::ReportService service(indicators, benchmarks);
+  absl::StatusOr<std::unique_ptr<carescore::reports::ScorecardCache>> cache =
+      carescore::reports::MakeCache(redis);
+  if (!cache.ok()) {
+    spdlog::critical("{}", std::string(cache.status().message()));
+    return 2;
+  }
+  carescore::reports::ReportService service(indicators, benchmarks, cache->get());
   carescore::reports::ReportGrpcService grpc_service(service);
   absl::Status served = carescore::ServeUntilSignal(
       *options, {{carescore::v1::ReportService::service_full_name(), &grpc_service}});

@@ -28,6 +28,58 @@ absl::StatusOr<v1::GetScorecardResponse> ReportService::GetScorecard(
   }
   absl::StatusOr<Month> month = Month::Parse(request.month());
   if (!month.ok()) return absl::InvalidArgumentError(absl::StrCat("month: ", month.status().message()));
+  // The versions first: a write after them can only make the scorecard
+  // newer than its key says, never older.
+  absl::StatusOr<int64_t> version = indicators_.GetDataVersion(request.la_code());
+  if (version.status().code() == absl::StatusCode::kNotFound) {
+    return absl::NotFoundError(absl::StrCat("no LA with code ", request.la_code()));
+  }
+  if (!version.ok()) return version.status();
+  absl::StatusOr<v1::ListPublishedComparatorsResponse> published =
+      benchmarks_.ListPublished(request.la_code());
+  if (!published.ok()) return published.status();
+
+  // A past as-of never changes; a future one could, so it is not cached.
+  const bool cacheable = cache_ != nullptr &&
+                         (!request.has_as_of() || FromProto(request.as_of()) <= now_());
+  v1::GetScorecardResponse response;
+  if (!cacheable) {
+    absl::StatusOr<v1::Scorecard> card = BuildScorecard(request, *published, *version);
+    if (!card.ok()) return card.status();
+    *response.mutable_scorecard() = *std::move(card);
+    response.mutable_scorecard()->set_cache("uncached");
+    return response;
+  }
+  const std::string key = absl::StrCat(
+      "carescore:scorecard:v1:", request.la_code(), ":", month->ToString(), ":",
+      request.has_as_of() ? absl::StrCat(absl::ToUnixMicros(FromProto(request.as_of()))) : "now",
+      ":d", *version, ":c", published->version());
+  if (std::optional<std::string> cached = cache_->Get(key)) {
+    if (response.mutable_scorecard()->ParseFromString(*cached)) {
+      response.mutable_scorecard()->set_cache("hit");
+      return response;
+    }
+  }
+  absl::StatusOr<std::string> computed = flights_.Do(key, [&]() -> absl::StatusOr<std::string> {
+    absl::StatusOr<v1::Scorecard> card = BuildScorecard(request, *published, *version);
+    if (!card.ok()) return card.status();
+    std::string bytes = card->SerializeAsString();
+    cache_->Put(key, bytes);
+    return bytes;
+  });
+  if (!computed.ok()) return computed.status();
+  if (!response.mutable_scorecard()->ParseFromString(*computed)) {
+    return absl::InternalError("a computed scorecard could not be read back");
+  }
+  response.mutable_scorecard()->set_cache("miss");
+  return response;
+}
+
+absl::StatusOr<v1::Scorecard> ReportService::BuildScorecard(
+    const v1::GetScorecardRequest& request, const v1::ListPublishedComparatorsResponse& published,
+    int64_t data_version) {
+  absl::StatusOr<Month> month = Month::Parse(request.month());
+  if (!month.ok()) return month.status();
   const FinancialYear fy = month->financial_year();
 
   absl::StatusOr<std::vector<v1::LocalAuthority>> las = indicators_.ListLocalAuthorities();
@@ -37,11 +89,6 @@ absl::StatusOr<v1::GetScorecardResponse> ReportService::GetScorecard(
     if (candidate.la_code() == request.la_code()) la = &candidate;
   }
   if (la == nullptr) return absl::NotFoundError(absl::StrCat("no LA with code ", request.la_code()));
-
-  // The data version first: a write after it can only make the scorecard
-  // newer than its version says, never older.
-  absl::StatusOr<int64_t> version = indicators_.GetDataVersion(request.la_code());
-  if (!version.ok()) return version.status();
 
   v1::ListValuesRequest months_request;
   months_request.set_la_code(request.la_code());
@@ -89,11 +136,8 @@ absl::StatusOr<v1::GetScorecardResponse> ReportService::GetScorecard(
   }
 
   // The latest published comparators before this financial year.
-  absl::StatusOr<std::vector<v1::PublishedComparator>> published =
-      benchmarks_.ListPublished(request.la_code());
-  if (!published.ok()) return published.status();
   std::map<std::string, v1::PublishedComparator> published_by_code;
-  for (const v1::PublishedComparator& c : *published) {
+  for (const v1::PublishedComparator& c : published.comparators()) {
     if (c.financial_year() >= fy.ToString()) continue;
     auto it = published_by_code.find(c.indicator_code());
     if (it == published_by_code.end() || it->second.financial_year() < c.financial_year()) {
@@ -104,13 +148,12 @@ absl::StatusOr<v1::GetScorecardResponse> ReportService::GetScorecard(
   absl::StatusOr<std::vector<v1::Indicator>> catalogue = indicators_.ListIndicators();
   if (!catalogue.ok()) return catalogue.status();
 
-  v1::GetScorecardResponse response;
-  v1::Scorecard& card = *response.mutable_scorecard();
+  v1::Scorecard card;
   card.set_la_code(request.la_code());
   card.set_la_name(la->name());
   card.set_month(month->ToString());
   card.set_financial_year(fy.ToString());
-  card.set_data_version(*version);
+  card.set_data_version(data_version);
   if (request.has_as_of()) *card.mutable_as_of() = request.as_of();
 
   for (const v1::Indicator& indicator : *catalogue) {
@@ -165,7 +208,7 @@ absl::StatusOr<v1::GetScorecardResponse> ReportService::GetScorecard(
     }
     *card.add_lines() = BuildLine(figures, *month);
   }
-  return response;
+  return card;
 }
 
 }  // namespace carescore::reports

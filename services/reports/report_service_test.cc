@@ -22,14 +22,11 @@ const std::string kSamples = CARESCORE_SAMPLES_DIR;
 class DirectBenchmarkReader final : public benchmarks::BenchmarkReader {
  public:
   explicit DirectBenchmarkReader(benchmarks::BenchmarkService& service) : service_(service) {}
-  absl::StatusOr<std::vector<v1::PublishedComparator>> ListPublished(
+  absl::StatusOr<v1::ListPublishedComparatorsResponse> ListPublished(
       absl::string_view la_code) override {
     v1::ListPublishedComparatorsRequest r;
     r.set_la_code(std::string(la_code));
-    auto got = service_.ListPublishedComparators(r);
-    if (!got.ok()) return got.status();
-    return std::vector<v1::PublishedComparator>(got->comparators().begin(),
-                                                got->comparators().end());
+    return service_.ListPublishedComparators(r);
   }
 
  private:
@@ -151,6 +148,53 @@ TEST_F(ReportServiceTest, RevisionsShowAndAsOfReproducesTheIssuedCard) {
   for (const auto& line : then->scorecard().lines()) {
     if (line.code() == "6.10") {
       EXPECT_DOUBLE_EQ(line.value(), 86.6);
+    }
+  }
+}
+
+TEST_F(ReportServiceTest, CachedUntilAWriteChangesTheKey) {
+  InProcessScorecardCache cache;
+  ReportService cached(*reader_, *benchmark_reader_, &cache);
+  v1::GetScorecardRequest r;
+  r.set_la_code("372");
+  r.set_month("2018-10");
+  auto first = cached.GetScorecard(r);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->scorecard().cache(), "miss");
+  auto second = cached.GetScorecard(r);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->scorecard().cache(), "hit");
+  EXPECT_EQ(second->scorecard().lines_size(), 39);
+
+  v1::WriteValuesRequest w;
+  w.set_source("rerun");
+  v1::ValueInput* v = w.add_values();
+  v->set_la_code("372");
+  v->set_indicator_code("6.1");
+  v->set_month("2018-10");
+  v->set_value(660);
+  ASSERT_TRUE(indicators_->WriteValues(w).ok());
+  auto third = cached.GetScorecard(r);
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ(third->scorecard().cache(), "miss");
+  for (const auto& line : third->scorecard().lines()) {
+    if (line.code() == "6.1") {
+      EXPECT_DOUBLE_EQ(line.value(), 660);
+    }
+  }
+  // Comparators are part of the key too.
+  v1::ImportPublishedComparatorsRequest p;
+  v1::PublishedComparator* c = p.add_comparators();
+  c->set_la_code("372");
+  c->set_indicator_code("6.8");
+  c->set_financial_year("2017-18");
+  c->set_sn_average(88.8);
+  ASSERT_TRUE(benchmarks_->ImportPublishedComparators(p).ok());
+  auto fourth = cached.GetScorecard(r);
+  EXPECT_EQ(fourth->scorecard().cache(), "miss");
+  for (const auto& line : fourth->scorecard().lines()) {
+    if (line.code() == "6.8") {
+      EXPECT_DOUBLE_EQ(line.published().sn_average(), 88.8);
     }
   }
 }

@@ -401,6 +401,28 @@ class CarescoreE2E(unittest.TestCase):
                            "--to", "2019-07")
         self.assertEqual(months[0]["stage_3"], "1")
 
+    # --- scorecard ------------------------------------------------------------
+
+    SCORECARD_COLUMNS = ["section", "code", "title", "value", "numerator", "denominator",
+                         "previous_value", "dot", "rag", "ytd", "target_red", "target_green",
+                         "sn_average", "national_average", "flags"]
+
+    def test_scorecard_october_2018(self):
+        rows = self.rows("scorecard", "--la", "372", "--month", "2018-10")
+        self.assertEqual(list(rows[0].keys()), self.SCORECARD_COLUMNS)
+        by_code = {r["code"]: r for r in rows}
+        self.assertEqual(len(by_code), 39)
+        self.assertEqual((by_code["6.2"]["dot"], by_code["6.2"]["rag"]), ("declining", "red"))
+        self.assertEqual(by_code["8.5"]["dot"], "improving")
+        self.assertEqual(by_code["6.1"]["dot"], "increase")
+        self.assertEqual((by_code["6.8"]["ytd"], by_code["6.8"]["rag"]), ("86.4", "red"))
+        self.assertEqual(by_code["8.2"]["rag"], "amber")
+        self.assertEqual((by_code["8.1"]["sn_average"], by_code["8.1"]["national_average"]),
+                         ("68.2", "70"))
+        r = self.cli("scorecard", "--la", "372", "--month", "2019-05")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("no data for LA 372 (Rotherham) in May 2019", r.stderr)
+
     # --- bad input: row-level errors, nothing stored -------------------------
 
     BAD_VALUES = {
@@ -512,6 +534,7 @@ class CarescoreE2E(unittest.TestCase):
             self.assertIn("carescore.v1.IndicatorService", services)
             self.assertIn("carescore.v1.BenchmarkService", services)
             self.assertIn("carescore.v1.EscalationService", services)
+            self.assertIn("carescore.v1.ReportService", services)
             self.assertIn("grpc.health.v1.Health", services)
             self.assertTrue(replies[1].file_descriptor_response.file_descriptor_proto)
 
@@ -548,6 +571,77 @@ class CarescoreE2E(unittest.TestCase):
     def rows_at(self, address, *args):
         out = self.cli_ok(*args, "--format", "csv", server=address)
         return list(csv.DictReader(io.StringIO(out)))
+
+
+def redis_command(port, *args):
+    """One command in RESP to the Redis on `port`; the raw reply."""
+    payload = f"*{len(args)}\r\n" + "".join(f"${len(a)}\r\n{a}\r\n" for a in args)
+    with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
+        s.sendall(payload.encode())
+        time.sleep(0.05)
+        return s.recv(65536).decode("utf-8", "replace")
+
+
+class ScorecardCacheE2E(unittest.TestCase):
+    """carescored with --redis: a real redis-server on a free port."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="carescore-redis-")
+        self.redis_port = free_port()
+        self.redis = None
+        self.start_redis()
+        self.server = Server(self.tmp, extra=["--redis", f"127.0.0.1:{self.redis_port}"])
+        self.server.start()
+        for args in (["import", "las", f"{SAMPLES}/local_authorities.csv"],
+                     ["import", "indicators", f"{SAMPLES}/indicators.csv", "--year", "2018-19"],
+                     ["import", "values", f"{SAMPLES}/monthly_values.csv"]):
+            CarescoreE2E.cli_ok(*args, server=self.server.address)
+
+    def tearDown(self):
+        self.server.stop()
+        self.stop_redis()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def start_redis(self):
+        self.redis = subprocess.Popen(
+            ["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1",
+             "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL)
+        for _ in range(100):
+            try:
+                if "PONG" in redis_command(self.redis_port, "PING"):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop_redis(self):
+        if self.redis and self.redis.poll() is None:
+            self.redis.kill()
+            self.redis.wait()
+
+    def card(self):
+        out = CarescoreE2E.cli_ok("scorecard", "--la", "372", "--month", "2018-10",
+                                  "--format", "csv", server=self.server.address)
+        return {r["code"]: r for r in csv.DictReader(io.StringIO(out))}
+
+    def test_cached_in_redis_fresh_after_a_write_and_up_without_redis(self):
+        self.assertEqual(self.card()["6.1"]["value"], "658")
+        self.card()
+        keys = redis_command(self.redis_port, "KEYS", "carescore:scorecard:*")
+        self.assertIn("carescore:scorecard:v1:372:2018-10", keys)
+        path = os.path.join(self.tmp, "changed.csv")
+        with open(path, "w") as f:
+            f.write("la_code,code,period,value\n372,6.1,2018-10,661\n")
+        CarescoreE2E.cli_ok("import", "values", path, server=self.server.address)
+        self.assertEqual(self.card()["6.1"]["value"], "661")
+        self.stop_redis()
+        self.assertEqual(self.card()["6.1"]["value"], "661")
+        self.assertEqual(self.card()["8.2"]["rag"], "amber")
+        self.start_redis()
+        time.sleep(1.2)
+        self.card()
+        self.assertIn("carescore:scorecard:v1:372:2018-10",
+                      redis_command(self.redis_port, "KEYS", "carescore:scorecard:*"))
 
 
 if __name__ == "__main__":
