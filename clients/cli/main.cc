@@ -2,6 +2,8 @@
 // carescore server over gRPC; errors print the server's message and exit 1.
 
 #include <filesystem>
+#include <fstream>
+#include <map>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -546,6 +548,93 @@ absl::Status Scorecard(Client& client, const std::string& la, const std::string&
   return PrintTable(client, table);
 }
 
+absl::Status Report(Client& client, const std::string& la, const std::string& month,
+                    const std::string& format, const std::string& out, const std::string& as_of) {
+  static const std::map<std::string, v1::ReportFormat> kFormats = {
+      {"html", v1::REPORT_FORMAT_HTML}, {"pdf", v1::REPORT_FORMAT_PDF},
+      {"xlsx", v1::REPORT_FORMAT_XLSX}, {"csv", v1::REPORT_FORMAT_CSV},
+      {"json", v1::REPORT_FORMAT_JSON}};
+  v1::GetReportRequest request;
+  request.set_la_code(la);
+  request.set_month(month);
+  request.set_format(kFormats.at(format));
+  if (!as_of.empty()) {
+    absl::StatusOr<google::protobuf::Timestamp> t = ParseRfc3339(as_of, "--as-of");
+    if (!t.ok()) return t.status();
+    *request.mutable_as_of() = *t;
+  }
+  v1::GetReportResponse response;
+  grpc::ClientContext ctx;
+  client.Prepare(ctx, /*long_running=*/true);
+  absl::Status s = Rpc(client.reports().GetReport(&ctx, request, &response), "report");
+  if (!s.ok()) return s;
+  const std::string path = out.empty() ? response.filename() : out;
+  std::ofstream file(path, std::ios::binary);
+  file << response.content();
+  file.close();
+  if (!file) return absl::UnavailableError(absl::StrCat("cannot write ", path));
+  std::cout << "wrote " << path << " (" << response.content().size() << " bytes, "
+            << response.content_type() << ")\n";
+  return absl::OkStatus();
+}
+
+absl::Status Highlights(Client& client, const std::string& la, const std::string& month) {
+  v1::GetHighlightsRequest request;
+  request.set_la_code(la);
+  request.set_month(month);
+  v1::GetHighlightsResponse response;
+  grpc::ClientContext ctx;
+  client.Prepare(ctx);
+  absl::Status s = Rpc(client.reports().GetHighlights(&ctx, request, &response), "highlights");
+  if (!s.ok()) return s;
+  Table table({"section", "kind", "code", "title", "rag", "dot", "text"});
+  for (const v1::SectionHighlights& section : response.sections()) {
+    for (const auto& [kind, list] : {std::pair{"current issue", &section.current_issues()},
+                                     std::pair{"improvement", &section.improvements()}}) {
+      for (const v1::Highlight& h : *list) {
+        table.AddRow({section.section(), kind, h.code(), h.title(), reports::RagWord(h.rag()),
+                      reports::DirectionWord(h.dot()), h.text()});
+      }
+    }
+  }
+  return PrintTable(client, table);
+}
+
+absl::Status SetCommentary(Client& client, const std::string& la, const std::string& month,
+                           const std::string& section, const std::string& text,
+                           std::string author) {
+  if (author.empty()) author = client.Actor();
+  v1::SetCommentaryRequest request;
+  request.set_la_code(la);
+  request.set_month(month);
+  request.set_section(section);
+  request.set_text(text);
+  request.set_author(author);
+  v1::SetCommentaryResponse response;
+  grpc::ClientContext ctx;
+  client.Prepare(ctx);
+  absl::Status s = Rpc(client.reports().SetCommentary(&ctx, request, &response), "commentary set");
+  if (!s.ok()) return s;
+  std::cout << "commentary for " << section << " saved\n";
+  return absl::OkStatus();
+}
+
+absl::Status GetCommentary(Client& client, const std::string& la, const std::string& month) {
+  v1::ListCommentaryRequest request;
+  request.set_la_code(la);
+  request.set_month(month);
+  v1::ListCommentaryResponse response;
+  grpc::ClientContext ctx;
+  client.Prepare(ctx);
+  absl::Status s = Rpc(client.reports().ListCommentary(&ctx, request, &response), "commentary get");
+  if (!s.ok()) return s;
+  Table table({"section", "author", "updated_at", "text"});
+  for (const v1::Commentary& c : response.commentary()) {
+    table.AddRow({c.section(), c.author(), Rfc3339(c.updated_at()), c.text()});
+  }
+  return PrintTable(client, table);
+}
+
 }  // namespace
 }  // namespace carescore::cli
 
@@ -641,6 +730,37 @@ int main(int argc, char** argv) {
   scorecard->add_option("--month", month, "Month, YYYY-MM")->required();
   scorecard->add_option("--as-of", as_of, "RFC 3339 time: as the data stood then");
   scorecard->callback([&] { run(carescore::cli::Scorecard(client, la, month, as_of)); });
+
+  // report, highlights, commentary
+  std::string report_format = "html", output, commentary_section, text, author;
+  CLI::App* report = app.add_subcommand("report", "The Corporate Parenting Performance Report");
+  report->add_option("--la", la, "LA code")->required();
+  report->add_option("--month", month, "Month, YYYY-MM")->required();
+  report->add_option("--format", report_format, "html, pdf, xlsx, csv or json")
+      ->check(CLI::IsMember({"html", "pdf", "xlsx", "csv", "json"}))
+      ->capture_default_str();
+  report->add_option("-o,--output", output, "File to write (default: carescore-LA-MONTH.EXT)");
+  report->add_option("--as-of", as_of, "RFC 3339 time: as the data stood then");
+  report->callback(
+      [&] { run(carescore::cli::Report(client, la, month, report_format, output, as_of)); });
+  CLI::App* highlights = app.add_subcommand("highlights", "Current issues and improvements");
+  highlights->add_option("--la", la, "LA code")->required();
+  highlights->add_option("--month", month, "Month, YYYY-MM")->required();
+  highlights->callback([&] { run(carescore::cli::Highlights(client, la, month)); });
+  CLI::App* commentary = app.add_subcommand("commentary", "Heads of service's commentary");
+  commentary->require_subcommand(1);
+  CLI::App* commentary_set = commentary->add_subcommand("set", "Set a section's commentary");
+  commentary_set->add_option("--la", la, "LA code")->required();
+  commentary_set->add_option("--month", month, "Month, YYYY-MM")->required();
+  commentary_set->add_option("--section", commentary_section, "Section, e.g. Placements")->required();
+  commentary_set->add_option("--text", text, "The commentary")->required();
+  commentary_set->add_option("--author", author, "Author (default: --actor or $USER)");
+  commentary_set->callback(
+      [&] { run(carescore::cli::SetCommentary(client, la, month, commentary_section, text, author)); });
+  CLI::App* commentary_get = commentary->add_subcommand("get", "A month's commentary");
+  commentary_get->add_option("--la", la, "LA code")->required();
+  commentary_get->add_option("--month", month, "Month, YYYY-MM")->required();
+  commentary_get->callback([&] { run(carescore::cli::GetCommentary(client, la, month)); });
 
   // las
   CLI::App* las = app.add_subcommand("las", "Local authorities");

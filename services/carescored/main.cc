@@ -14,6 +14,7 @@
 #include "services/benchmarks/benchmark_grpc_service.h"
 #include "services/benchmarks/benchmark_service.h"
 #include "services/benchmarks/sqlite_benchmark_store.h"
+#include "services/escalations/escalation_client.h"
 #include "services/escalations/escalation_grpc_service.h"
 #include "services/escalations/escalation_service.h"
 #include "services/escalations/ladder_flag.h"
@@ -45,8 +46,8 @@ int main(int argc, char** argv) {
   carescore::AddServerFlags(app, flags);
   std::string ladder_file;
   carescore::escalations::AddLadderFlag(app, ladder_file);
-  std::string redis;
-  carescore::reports::AddCacheFlag(app, redis);
+  carescore::reports::ReportFlags report_flags;
+  carescore::reports::AddReportFlags(app, report_flags);
   CLI11_PARSE(app, argc, argv);
   absl::StatusOr<carescore::ServerOptions> options = carescore::PrepareServer(flags);
   if (!options.ok()) {
@@ -86,12 +87,21 @@ int main(int argc, char** argv) {
 
   carescore::benchmarks::GrpcBenchmarkReader benchmark_reader(in_process);
   absl::StatusOr<std::unique_ptr<carescore::reports::ScorecardCache>> cache =
-      carescore::reports::MakeCache(redis);
+      carescore::reports::MakeCache(report_flags.redis);
   if (!cache.ok()) {
     spdlog::critical("{}", std::string(cache.status().message()));
     return 2;
   }
-  carescore::reports::ReportService reports(indicator_reader, benchmark_reader, cache->get());
+  auto commentary_store =
+      carescore::reports::SqliteCommentaryStore::Open((dir / "reports.db").string());
+  if (!Opened(commentary_store, "reports")) return 1;
+  carescore::escalations::GrpcEscalationReader escalation_reader(in_process);
+  carescore::reports::ReportDependencies report_deps;
+  report_deps.cache = cache->get();
+  report_deps.commentary = commentary_store->get();
+  report_deps.escalations = &escalation_reader;
+  report_deps.chromium = report_flags.chromium;
+  carescore::reports::ReportService reports(indicator_reader, benchmark_reader, report_deps);
   carescore::reports::ReportGrpcService reports_grpc(reports);
 
   spdlog::info("carescored data in {}", flags.data_dir);

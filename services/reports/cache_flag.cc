@@ -5,10 +5,13 @@
 
 namespace carescore::reports {
 
-void AddCacheFlag(CLI::App& app, std::string& redis) {
-  app.add_option("--redis", redis,
+void AddReportFlags(CLI::App& app, ReportFlags& flags) {
+  app.add_option("--redis", flags.redis,
                  "Redis for the scorecard cache, HOST:PORT (default: an in-process cache)")
       ->envname("CARESCORE_REDIS");
+  app.add_option("--chromium", flags.chromium, "Headless Chromium for PDF reports")
+      ->envname("CARESCORE_CHROMIUM")
+      ->capture_default_str();
 }
 
 absl::StatusOr<std::unique_ptr<ScorecardCache>> MakeCache(const std::string& redis) {

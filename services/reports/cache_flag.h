@@ -1,9 +1,10 @@
 #ifndef CARESCORE_SERVICES_REPORTS_CACHE_FLAG_H_
 #define CARESCORE_SERVICES_REPORTS_CACHE_FLAG_H_
 
-// The --redis flag (env CARESCORE_REDIS) of the binaries that host the
-// report service, and the cache it chooses: Redis when given, otherwise an
-// in-process cache.
+// The flags of the binaries that host the report service: --redis (env
+// CARESCORE_REDIS) and the cache it chooses (Redis when given, otherwise an
+// in-process cache), and --chromium (env CARESCORE_CHROMIUM), the browser
+// that prints PDFs.
 
 #include <memory>
 #include <string>
@@ -14,7 +15,12 @@
 
 namespace carescore::reports {
 
-void AddCacheFlag(CLI::App& app, std::string& redis);
+struct ReportFlags {
+  std::string redis;
+  std::string chromium = "chromium";
+};
+
+void AddReportFlags(CLI::App& app, ReportFlags& flags);
 absl::StatusOr<std::unique_ptr<ScorecardCache>> MakeCache(const std::string& redis);
 
 }  // namespace carescore::reports

@@ -1,6 +1,7 @@
 // carescore-reports: the report assembly service on its own, for
 // containers. It reads from the indicator and benchmarking services.
 
+#include <filesystem>
 #include <iostream>
 
 #include "CLI/CLI.hpp"
@@ -10,6 +11,7 @@
 #include "grpcpp/grpcpp.h"
 #include "services/benchmarks/benchmark_client.h"
 #include "services/indicators/indicator_client.h"
+#include "services/escalations/escalation_client.h"
 #include "services/reports/cache_flag.h"
 #include "services/reports/report_grpc_service.h"
 #include "services/reports/report_service.h"
@@ -28,8 +30,12 @@ int main(int argc, char** argv) {
   app.add_option("--benchmarks", benchmarks_address, "The benchmarking service, host:port")
       ->envname("CARESCORE_BENCHMARKS")
       ->capture_default_str();
-  std::string redis;
-  carescore::reports::AddCacheFlag(app, redis);
+  std::string escalations_target;
+  app.add_option("--escalations", escalations_target,
+                 "The escalation service, host:port (default: reports leave out IRO figures)")
+      ->envname("CARESCORE_ESCALATIONS");
+  carescore::reports::ReportFlags report_flags;
+  carescore::reports::AddReportFlags(app, report_flags);
   CLI11_PARSE(app, argc, argv);
   absl::StatusOr<carescore::ServerOptions> options = carescore::PrepareServer(flags);
   if (!options.ok()) {
@@ -45,12 +51,29 @@ int main(int argc, char** argv) {
   carescore::indicators::GrpcIndicatorReader indicators(indicators_channel);
   carescore::benchmarks::GrpcBenchmarkReader benchmarks(benchmarks_channel);
   absl::StatusOr<std::unique_ptr<carescore::reports::ScorecardCache>> cache =
-      carescore::reports::MakeCache(redis);
+      carescore::reports::MakeCache(report_flags.redis);
   if (!cache.ok()) {
     spdlog::critical("{}", std::string(cache.status().message()));
     return 2;
   }
-  carescore::reports::ReportService service(indicators, benchmarks, cache->get());
+  const std::string path = (std::filesystem::path(flags.data_dir) / "reports.db").string();
+  auto commentary = carescore::reports::SqliteCommentaryStore::Open(path);
+  if (!commentary.ok()) {
+    spdlog::critical("cannot open {}: {}", path, std::string(commentary.status().message()));
+    return 1;
+  }
+  carescore::ChannelSlot escalations_channel;
+  carescore::escalations::GrpcEscalationReader escalations(escalations_channel);
+  carescore::reports::ReportDependencies deps;
+  deps.cache = cache->get();
+  deps.commentary = commentary->get();
+  deps.chromium = report_flags.chromium;
+  if (!escalations_target.empty()) {
+    escalations_channel.Set(
+        grpc::CreateChannel(escalations_target, grpc::InsecureChannelCredentials()));
+    deps.escalations = &escalations;
+  }
+  carescore::reports::ReportService service(indicators, benchmarks, deps);
   carescore::reports::ReportGrpcService grpc_service(service);
   absl::Status served = carescore::ServeUntilSignal(
       *options, {{carescore::v1::ReportService::service_full_name(), &grpc_service}});

@@ -14,6 +14,15 @@ class ReportGrpcService final : public v1::ReportService::Service {
 
   grpc::Status GetScorecard(grpc::ServerContext* context, const v1::GetScorecardRequest* request,
                             v1::GetScorecardResponse* response) override;
+  grpc::Status GetReport(grpc::ServerContext* context, const v1::GetReportRequest* request,
+                         v1::GetReportResponse* response) override;
+  grpc::Status GetHighlights(grpc::ServerContext* context, const v1::GetHighlightsRequest* request,
+                             v1::GetHighlightsResponse* response) override;
+  grpc::Status SetCommentary(grpc::ServerContext* context, const v1::SetCommentaryRequest* request,
+                             v1::SetCommentaryResponse* response) override;
+  grpc::Status ListCommentary(grpc::ServerContext* context,
+                              const v1::ListCommentaryRequest* request,
+                              v1::ListCommentaryResponse* response) override;
 
  private:
   ReportService& service_;

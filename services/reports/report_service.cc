@@ -9,6 +9,8 @@
 #include "absl/time/time.h"
 #include "common/period.h"
 #include "common/validation.h"
+#include "services/reports/highlights.h"
+#include "services/reports/report_renderer.h"
 #include "services/reports/scorecard.h"
 
 namespace carescore::reports {
@@ -16,6 +18,24 @@ namespace {
 
 absl::Time FromProto(const google::protobuf::Timestamp& ts) {
   return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
+}
+
+google::protobuf::Timestamp ToProto(absl::Time t) {
+  google::protobuf::Timestamp ts;
+  const int64_t us = absl::ToUnixMicros(t);
+  ts.set_seconds(us / 1000000);
+  ts.set_nanos(static_cast<int32_t>((us % 1000000) * 1000));
+  return ts;
+}
+
+absl::Status CheckLaAndMonth(const std::string& la_code, const std::string& month) {
+  if (!IsLaCode(la_code)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("la_code \"", la_code, "\" is not a DfE LA code (three digits)"));
+  }
+  absl::Status m = Month::Parse(month).status();
+  if (!m.ok()) return absl::InvalidArgumentError(absl::StrCat("month: ", m.message()));
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -209,6 +229,148 @@ absl::StatusOr<v1::Scorecard> ReportService::BuildScorecard(
     *card.add_lines() = BuildLine(figures, *month);
   }
   return card;
+}
+
+absl::StatusOr<v1::ReportDocument> ReportService::Document(
+    const std::string& la_code, const std::string& month,
+    const google::protobuf::Timestamp* as_of) {
+  v1::GetScorecardRequest request;
+  request.set_la_code(la_code);
+  request.set_month(month);
+  if (as_of != nullptr && (as_of->seconds() != 0 || as_of->nanos() != 0)) {
+    *request.mutable_as_of() = *as_of;
+  }
+  absl::StatusOr<v1::GetScorecardResponse> card = GetScorecard(request);
+  if (!card.ok()) return card.status();
+  v1::ReportDocument doc;
+  *doc.mutable_scorecard() = card->scorecard();
+  for (v1::SectionHighlights& h : BuildHighlights(card->scorecard())) {
+    *doc.add_highlights() = std::move(h);
+  }
+  if (deps_.commentary != nullptr) {
+    absl::StatusOr<std::vector<v1::Commentary>> text = deps_.commentary->List(la_code, month);
+    if (!text.ok()) return text.status();
+    for (v1::Commentary& c : *text) *doc.add_commentary() = std::move(c);
+  }
+  if (deps_.escalations == nullptr) {
+    doc.set_escalations_note("The escalation service is not connected.");
+  } else {
+    const Month m = *Month::Parse(month);
+    v1::GetEscalationSummaryRequest summary;
+    summary.set_la_code(la_code);
+    summary.set_from_month(m.financial_year().first_month().ToString());
+    summary.set_to_month(month);
+    absl::StatusOr<v1::GetEscalationSummaryResponse> got = deps_.escalations->Summary(summary);
+    if (got.ok()) {
+      for (const v1::MonthStageCounts& c : got->months()) *doc.add_escalations() = c;
+    } else {
+      // The report still goes out: the section says why it is empty.
+      doc.set_escalations_note(absl::StrCat("Escalation figures unavailable: ", got.status().message()));
+    }
+  }
+  *doc.mutable_generated_at() = ToProto(now_());
+  return doc;
+}
+
+absl::StatusOr<v1::GetReportResponse> ReportService::GetReport(const v1::GetReportRequest& request) {
+  absl::Status checked = CheckLaAndMonth(request.la_code(), request.month());
+  if (!checked.ok()) return checked;
+  if (request.format() == v1::REPORT_FORMAT_UNSPECIFIED) {
+    return absl::InvalidArgumentError("format is required: html, pdf, xlsx, csv or json");
+  }
+  absl::StatusOr<v1::ReportDocument> doc =
+      Document(request.la_code(), request.month(), request.has_as_of() ? &request.as_of() : nullptr);
+  if (!doc.ok()) return doc.status();
+  v1::GetReportResponse response;
+  const std::string stem = absl::StrCat("carescore-", request.la_code(), "-", request.month());
+  absl::StatusOr<std::string> content;
+  switch (request.format()) {
+    case v1::REPORT_FORMAT_HTML:
+      content = RenderHtml(*doc);
+      response.set_content_type("text/html; charset=utf-8");
+      response.set_filename(stem + ".html");
+      break;
+    case v1::REPORT_FORMAT_PDF:
+      content = RenderPdf(RenderHtml(*doc), deps_.chromium);
+      response.set_content_type("application/pdf");
+      response.set_filename(stem + ".pdf");
+      break;
+    case v1::REPORT_FORMAT_XLSX:
+      content = RenderXlsx(*doc);
+      response.set_content_type(
+          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+      response.set_filename(stem + ".xlsx");
+      break;
+    case v1::REPORT_FORMAT_CSV:
+      content = RenderCsv(*doc);
+      response.set_content_type("text/csv; charset=utf-8");
+      response.set_filename(stem + ".csv");
+      break;
+    case v1::REPORT_FORMAT_JSON:
+      content = RenderJson(*doc);
+      response.set_content_type("application/json");
+      response.set_filename(stem + ".json");
+      break;
+    default:
+      return absl::InvalidArgumentError("unknown format: use html, pdf, xlsx, csv or json");
+  }
+  if (!content.ok()) return content.status();
+  response.set_content(*std::move(content));
+  return response;
+}
+
+absl::StatusOr<v1::GetHighlightsResponse> ReportService::GetHighlights(
+    const v1::GetHighlightsRequest& request) {
+  v1::GetScorecardRequest scorecard;
+  scorecard.set_la_code(request.la_code());
+  scorecard.set_month(request.month());
+  if (request.has_as_of()) *scorecard.mutable_as_of() = request.as_of();
+  absl::StatusOr<v1::GetScorecardResponse> card = GetScorecard(scorecard);
+  if (!card.ok()) return card.status();
+  v1::GetHighlightsResponse response;
+  for (v1::SectionHighlights& h : BuildHighlights(card->scorecard())) {
+    *response.add_sections() = std::move(h);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::SetCommentaryResponse> ReportService::SetCommentary(
+    const v1::SetCommentaryRequest& request) {
+  if (deps_.commentary == nullptr) {
+    return absl::FailedPreconditionError("this report service keeps no commentary");
+  }
+  absl::Status checked = CheckLaAndMonth(request.la_code(), request.month());
+  if (!checked.ok()) return checked;
+  if (request.section().empty()) return absl::InvalidArgumentError("section is required");
+  if (request.author().empty()) return absl::InvalidArgumentError("author is required");
+  if (request.text().size() > 20000) {
+    return absl::InvalidArgumentError("text is longer than 20,000 characters");
+  }
+  v1::Commentary c;
+  c.set_la_code(request.la_code());
+  c.set_month(request.month());
+  c.set_section(request.section());
+  c.set_text(request.text());
+  c.set_author(request.author());
+  *c.mutable_updated_at() = ToProto(now_());
+  absl::Status stored = deps_.commentary->Put(c);
+  if (!stored.ok()) return stored;
+  v1::SetCommentaryResponse response;
+  *response.mutable_commentary() = std::move(c);
+  return response;
+}
+
+absl::StatusOr<v1::ListCommentaryResponse> ReportService::ListCommentary(
+    const v1::ListCommentaryRequest& request) {
+  absl::Status checked = CheckLaAndMonth(request.la_code(), request.month());
+  if (!checked.ok()) return checked;
+  v1::ListCommentaryResponse response;
+  if (deps_.commentary == nullptr) return response;
+  absl::StatusOr<std::vector<v1::Commentary>> found =
+      deps_.commentary->List(request.la_code(), request.month());
+  if (!found.ok()) return found.status();
+  for (v1::Commentary& c : *found) *response.add_commentary() = std::move(c);
+  return response;
 }
 
 }  // namespace carescore::reports

@@ -16,20 +16,41 @@
 #include "absl/time/clock.h"
 #include "carescore/v1/reports.pb.h"
 #include "services/benchmarks/benchmark_client.h"
+#include "services/escalations/escalation_client.h"
 #include "services/indicators/indicator_client.h"
+#include "services/reports/commentary_store.h"
 #include "services/reports/scorecard_cache.h"
 
 namespace carescore::reports {
 
+// What ReportService reads from and writes to, besides the two services it
+// always needs. Every pointer may be null; all outlive the service.
+struct ReportDependencies {
+  ScorecardCache* cache = nullptr;                    // Null: no cache.
+  CommentaryStore* commentary = nullptr;              // Null: no commentary.
+  escalations::EscalationReader* escalations = nullptr;  // Null: no IRO section.
+  // The Chromium that prints PDFs: a path or a name on PATH.
+  std::string chromium = "chromium";
+  std::function<absl::Time()> now = [] { return absl::Now(); };
+};
+
 class ReportService {
  public:
-  // The readers and `cache` (null: no cache) outlive *this.
+  // The readers outlive *this.
   ReportService(indicators::IndicatorReader& indicators, benchmarks::BenchmarkReader& benchmarks,
-                ScorecardCache* cache = nullptr,
-                std::function<absl::Time()> now = [] { return absl::Now(); })
-      : indicators_(indicators), benchmarks_(benchmarks), cache_(cache), now_(std::move(now)) {}
+                ReportDependencies dependencies = {})
+      : indicators_(indicators),
+        benchmarks_(benchmarks),
+        cache_(dependencies.cache),
+        deps_(std::move(dependencies)),
+        now_(deps_.now) {}
 
   absl::StatusOr<v1::GetScorecardResponse> GetScorecard(const v1::GetScorecardRequest& request);
+  absl::StatusOr<v1::GetReportResponse> GetReport(const v1::GetReportRequest& request);
+  absl::StatusOr<v1::GetHighlightsResponse> GetHighlights(const v1::GetHighlightsRequest& request);
+  absl::StatusOr<v1::SetCommentaryResponse> SetCommentary(const v1::SetCommentaryRequest& request);
+  absl::StatusOr<v1::ListCommentaryResponse> ListCommentary(
+      const v1::ListCommentaryRequest& request);
 
  private:
   absl::StatusOr<v1::Scorecard> BuildScorecard(const v1::GetScorecardRequest& request,
@@ -38,7 +59,12 @@ class ReportService {
 
   indicators::IndicatorReader& indicators_;
   benchmarks::BenchmarkReader& benchmarks_;
+  // The scorecard, commentary, highlights and escalations of a report.
+  absl::StatusOr<v1::ReportDocument> Document(const std::string& la_code, const std::string& month,
+                                              const google::protobuf::Timestamp* as_of);
+
   ScorecardCache* cache_;
+  ReportDependencies deps_;
   std::function<absl::Time()> now_;
   SingleFlight flights_;
 };

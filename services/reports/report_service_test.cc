@@ -154,7 +154,9 @@ TEST_F(ReportServiceTest, RevisionsShowAndAsOfReproducesTheIssuedCard) {
 
 TEST_F(ReportServiceTest, CachedUntilAWriteChangesTheKey) {
   InProcessScorecardCache cache;
-  ReportService cached(*reader_, *benchmark_reader_, &cache);
+  ReportDependencies deps;
+  deps.cache = &cache;
+  ReportService cached(*reader_, *benchmark_reader_, deps);
   v1::GetScorecardRequest r;
   r.set_la_code("372");
   r.set_month("2018-10");

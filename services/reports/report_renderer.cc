@@ -1,0 +1,616 @@
+#include "services/reports/report_renderer.h"
+
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fcntl.h>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "common/measure.h"
+#include "common/period.h"
+#include "google/protobuf/util/json_util.h"
+#include "services/reports/scorecard.h"
+
+extern char** environ;
+
+namespace carescore::reports {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string PolarityText(v1::Polarity p) {
+  switch (p) {
+    case v1::POLARITY_HIGH:
+      return "High";
+    case v1::POLARITY_LOW:
+      return "Low";
+    case v1::POLARITY_RANGE:
+      return "Within range";
+    default:
+      return "Information";
+  }
+}
+
+std::string Fig(const v1::ScorecardLine& line, bool present, double v) {
+  return present ? FormatFigure(v, line.decimal_places()) : "-";
+}
+
+std::string Num(double v) { return FormatFigure(v, std::abs(v - std::round(v)) < 1e-9 ? 0 : 1); }
+
+struct Bands {
+  std::string red;
+  std::string amber;
+  std::string green;
+};
+
+Bands BandsOf(const v1::ScorecardLine& line) {
+  const v1::Target& t = line.target();
+  if (t.kind() == v1::TARGET_KIND_THRESHOLDS && t.has_red_threshold() && t.has_green_threshold()) {
+    const std::string r = Num(t.red_threshold());
+    const std::string g = Num(t.green_threshold());
+    if (line.polarity() == v1::POLARITY_HIGH) {
+      return {"< " + r, r == g ? "-" : r + " to < " + g, ">= " + g};
+    }
+    return {">= " + r, r == g ? "-" : g + " to < " + r, "< " + g};
+  }
+  if (t.kind() == v1::TARGET_KIND_RANGE) {
+    return {"beyond", absl::StrCat("within ", Num(t.range_tolerance_pct()), "%"),
+            absl::StrCat(Num(t.range_low()), " to ", Num(t.range_high()))};
+  }
+  return {"", "", ""};
+}
+
+const v1::MonthFigure* FigureOf(const v1::ScorecardLine& line, const std::string& month) {
+  for (const v1::MonthFigure& f : line.months()) {
+    if (f.month() == month) return &f;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> LastMonths(const std::string& month, int n) {
+  std::vector<std::string> out;
+  absl::StatusOr<Month> m = Month::Parse(month);
+  if (!m.ok()) return out;
+  for (int back = n - 1; back >= 0; --back) out.push_back(m->Plus(-back).ToString());
+  return out;
+}
+
+std::string ShortMonth(const std::string& month) {
+  absl::StatusOr<Month> m = Month::Parse(month);
+  if (!m.ok()) return month;
+  const std::string name = m->LongName();
+  return absl::StrCat(name.substr(0, 3), " ", month.substr(2, 2));
+}
+
+// Lines grouped by section, in catalogue order.
+std::vector<std::pair<std::string, std::vector<const v1::ScorecardLine*>>> BySection(
+    const v1::Scorecard& card) {
+  std::vector<std::pair<std::string, std::vector<const v1::ScorecardLine*>>> out;
+  for (const v1::ScorecardLine& line : card.lines()) {
+    if (out.empty() || out.back().first != line.section()) out.push_back({line.section(), {}});
+    out.back().second.push_back(&line);
+  }
+  return out;
+}
+
+std::string RagClass(v1::Rag r) { return absl::StrCat("rag rag-", RagWord(r)); }
+
+// One indicator's months, target lines and SN average as an inline SVG.
+std::string Chart(const v1::ScorecardLine& line) {
+  constexpr double kW = 560;
+  constexpr double kH = 170;
+  constexpr double kLeft = 46;
+  constexpr double kRight = 12;
+  constexpr double kTop = 12;
+  constexpr double kBottom = 28;
+  std::vector<double> ys;
+  for (const v1::MonthFigure& f : line.months()) {
+    if (f.has_value()) ys.push_back(f.value());
+  }
+  const v1::Target& t = line.target();
+  std::vector<std::pair<double, std::string>> refs;  // value, class
+  if (t.kind() == v1::TARGET_KIND_THRESHOLDS) {
+    if (t.has_red_threshold()) refs.emplace_back(t.red_threshold(), "red");
+    if (t.has_green_threshold() && t.green_threshold() != t.red_threshold()) {
+      refs.emplace_back(t.green_threshold(), "green");
+    }
+  }
+  if (t.kind() == v1::TARGET_KIND_RANGE) {
+    refs.emplace_back(t.range_low(), "green");
+    refs.emplace_back(t.range_high(), "green");
+  }
+  if (line.published().has_sn_average()) refs.emplace_back(line.published().sn_average(), "sn");
+  for (const auto& r : refs) ys.push_back(r.first);
+  const std::string title =
+      absl::StrCat(HtmlEscape(line.code()), " ", HtmlEscape(line.title()), " by month");
+  if (ys.empty()) {
+    return absl::StrCat("<p class=\"nochart\">No figures to chart for ", HtmlEscape(line.code()),
+                        ".</p>");
+  }
+  double lo = *std::min_element(ys.begin(), ys.end());
+  double hi = *std::max_element(ys.begin(), ys.end());
+  if (hi - lo < 1e-9) {
+    lo -= 1;
+    hi += 1;
+  }
+  const double pad = (hi - lo) * 0.08;
+  lo -= pad;
+  hi += pad;
+  const int n = line.months_size();
+  auto x = [&](int i) {
+    return kLeft + (n <= 1 ? 0 : (kW - kLeft - kRight) * i / static_cast<double>(n - 1));
+  };
+  auto y = [&](double v) { return kTop + (kH - kTop - kBottom) * (hi - v) / (hi - lo); };
+  std::string svg = absl::StrCat(
+      "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ", kW, " ", kH,
+      "\" width=\"", kW, "\" height=\"", kH, "\" role=\"img\"><title>", title, "</title>",
+      "<rect x=\"", kLeft, "\" y=\"", kTop, "\" width=\"", kW - kLeft - kRight, "\" height=\"",
+      kH - kTop - kBottom, "\" class=\"plot\"/>");
+  for (const auto& [value, cls] : refs) {
+    absl::StrAppend(&svg, "<line class=\"ref ref-", cls, "\" x1=\"", kLeft, "\" x2=\"", kW - kRight,
+                    "\" y1=\"", y(value), "\" y2=\"", y(value), "\"><title>",
+                    cls == "sn" ? "Statistical neighbour average " : "Target ", Num(value),
+                    "</title></line>");
+  }
+  std::string points;
+  for (int i = 0; i < n; ++i) {
+    const v1::MonthFigure& f = line.months(i);
+    if (!f.has_value()) {
+      if (!points.empty()) absl::StrAppend(&svg, "<polyline class=\"series\" points=\"", points, "\"/>");
+      points.clear();
+      continue;
+    }
+    absl::StrAppend(&points, x(i), ",", y(f.value()), " ");
+    absl::StrAppend(&svg, "<circle class=\"point\" cx=\"", x(i), "\" cy=\"", y(f.value()),
+                    "\" r=\"2.5\"><title>", ShortMonth(f.month()), ": ",
+                    FormatFigure(f.value(), line.decimal_places()), "</title></circle>");
+  }
+  if (!points.empty()) absl::StrAppend(&svg, "<polyline class=\"series\" points=\"", points, "\"/>");
+  for (int i = 0; i < n; i += std::max(1, n / 6)) {
+    absl::StrAppend(&svg, "<text class=\"axis\" x=\"", x(i), "\" y=\"", kH - 10,
+                    "\" text-anchor=\"middle\">", ShortMonth(line.months(i).month()), "</text>");
+  }
+  absl::StrAppend(&svg, "<text class=\"axis\" x=\"", kLeft - 4, "\" y=\"", y(hi - pad) + 4,
+                  "\" text-anchor=\"end\">", Num(hi - pad), "</text>", "<text class=\"axis\" x=\"",
+                  kLeft - 4, "\" y=\"", y(lo + pad) + 4, "\" text-anchor=\"end\">", Num(lo + pad),
+                  "</text></svg>");
+  return svg;
+}
+
+constexpr absl::string_view kStyle = R"css(
+body { font-family: "Liberation Sans", Arial, sans-serif; font-size: 11px; color: #1b1b1b; margin: 24px; }
+h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 18px 0 6px; border-bottom: 2px solid #1d4f76; }
+h3 { font-size: 13px; margin: 12px 0 4px; }
+table { border-collapse: collapse; margin: 4px 0 10px; }
+th, td { border: 1px solid #9aa5ad; padding: 2px 5px; vertical-align: top; }
+th { background: #e6ecf0; font-weight: bold; } td.n { text-align: right; white-space: nowrap; }
+tr.section th { background: #1d4f76; color: #fff; text-align: left; }
+.rag { text-align: center; font-weight: bold; } .rag-red { background: #f1a7a7; }
+.rag-amber { background: #f8d68c; } .rag-green { background: #a9dba9; } .rag-none { color: #777; }
+.cover { border: 2px solid #1d4f76; padding: 12px 16px; margin-bottom: 12px; }
+.commentary { background: #f6f8fa; border-left: 4px solid #1d4f76; padding: 6px 10px; white-space: pre-wrap; }
+.muted { color: #666; } .flag { color: #8a4b00; }
+svg.chart { display: block; margin: 4px 0 8px; } svg .plot { fill: #fbfcfd; stroke: #c6cdd2; }
+svg .series { fill: none; stroke: #1d4f76; stroke-width: 2; } svg .point { fill: #1d4f76; }
+svg .ref { stroke-width: 1.2; } svg .ref-red { stroke: #c0392b; stroke-dasharray: 5 3; }
+svg .ref-green { stroke: #2e8b57; stroke-dasharray: 5 3; } svg .ref-sn { stroke: #7d3c98; stroke-dasharray: 2 2; }
+svg .axis { font-size: 9px; fill: #444; }
+.key span { margin-right: 12px; }
+@page { size: A4 landscape; margin: 12mm; }
+@media print { body { margin: 0; } section.detail { page-break-before: always; } article { page-break-inside: avoid; } }
+)css";
+
+}  // namespace
+
+std::string HtmlEscape(absl::string_view text) {
+  return absl::StrReplaceAll(text, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"},
+                                    {"\"", "&quot;"}, {"'", "&#39;"}});
+}
+
+std::string RenderHtml(const v1::ReportDocument& doc) {
+  const v1::Scorecard& card = doc.scorecard();
+  absl::StatusOr<Month> month = Month::Parse(card.month());
+  const std::string month_name = month.ok() ? month->LongName() : card.month();
+  std::map<std::string, const v1::Commentary*> commentary;
+  for (const v1::Commentary& c : doc.commentary()) commentary[c.section()] = &c;
+
+  std::ostringstream h;
+  h << "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+    << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+    << "<title>Corporate Parenting Performance Report: " << HtmlEscape(card.la_name()) << ", "
+    << month_name << "</title><style>" << kStyle << "</style></head><body>";
+
+  // Cover.
+  int red = 0, amber = 0, green = 0, unrated = 0, improving = 0, declining = 0;
+  for (const v1::ScorecardLine& l : card.lines()) {
+    red += l.rag() == v1::RAG_RED;
+    amber += l.rag() == v1::RAG_AMBER;
+    green += l.rag() == v1::RAG_GREEN;
+    unrated += l.rag() == v1::RAG_NONE;
+    improving += l.dot() == v1::DIRECTION_IMPROVING;
+    declining += l.dot() == v1::DIRECTION_DECLINING;
+  }
+  h << "<header class=\"cover\"><h1>Corporate Parenting Performance Report</h1>"
+    << "<p><strong>" << HtmlEscape(card.la_name()) << "</strong> (LA " << HtmlEscape(card.la_code())
+    << ") &middot; " << month_name << " &middot; financial year " << card.financial_year() << "</p>"
+    << "<p id=\"cover-summary\">" << card.lines_size() << " indicators: <span class=\"rag rag-red\">"
+    << red << " red</span> <span class=\"rag rag-amber\">" << amber
+    << " amber</span> <span class=\"rag rag-green\">" << green << " green</span>, " << unrated
+    << " not rated; " << improving << " improving and " << declining << " declining since last month.</p>"
+    << "<p class=\"muted\">Built from data version " << card.data_version();
+  if (card.has_as_of()) {
+    h << " as it stood at "
+      << absl::FormatTime("%Y-%m-%d %H:%M UTC",
+                          absl::FromUnixSeconds(card.as_of().seconds()), absl::UTCTimeZone());
+  }
+  h << "; generated "
+    << absl::FormatTime("%Y-%m-%d %H:%M UTC", absl::FromUnixSeconds(doc.generated_at().seconds()),
+                        absl::UTCTimeZone())
+    << ".</p></header>";
+
+  // Summary table.
+  const std::vector<std::string> last3 = LastMonths(card.month(), 3);
+  std::vector<std::string> years;
+  if (!card.lines().empty()) {
+    for (const auto& o : card.lines(0).outturns()) years.push_back(o.financial_year());
+  }
+  h << "<h2>Performance summary</h2><table id=\"summary\" class=\"summary\"><thead><tr>"
+    << "<th>Code</th><th>Indicator</th><th>Good performance is</th>";
+  for (const std::string& m : last3) h << "<th>" << ShortMonth(m) << "</th>";
+  h << "<th>YTD</th><th>DOT</th><th>RAG</th><th>Red</th><th>Amber</th><th>Green</th>";
+  for (const std::string& y : years) h << "<th>" << y << "</th>";
+  h << "<th>SN average</th><th>Best SN</th><th>National</th><th>Top quartile</th></tr></thead><tbody>";
+  const auto sections = BySection(card);
+  const int columns = 12 + static_cast<int>(years.size()) + 4;
+  for (const auto& [section, lines] : sections) {
+    h << "<tr class=\"section\"><th colspan=\"" << columns << "\">" << HtmlEscape(section)
+      << "</th></tr>";
+    for (const v1::ScorecardLine* l : lines) {
+      const Bands bands = BandsOf(*l);
+      h << "<tr data-code=\"" << HtmlEscape(l->code()) << "\"><td>" << HtmlEscape(l->code())
+        << "</td><td>" << HtmlEscape(l->title()) << "</td><td>" << PolarityText(l->polarity())
+        << "</td>";
+      for (const std::string& m : last3) {
+        const v1::MonthFigure* f = FigureOf(*l, m);
+        h << "<td class=\"n\">" << (f != nullptr ? Fig(*l, f->has_value(), f->value()) : "-")
+          << "</td>";
+      }
+      h << "<td class=\"n\">" << Fig(*l, l->has_ytd(), l->ytd()) << "</td><td>"
+        << DirectionWord(l->dot()) << "</td><td class=\"" << RagClass(l->rag()) << "\">"
+        << RagWord(l->rag()) << "</td><td>" << HtmlEscape(bands.red) << "</td><td>"
+        << HtmlEscape(bands.amber) << "</td><td>" << HtmlEscape(bands.green) << "</td>";
+      for (const auto& o : l->outturns()) {
+        h << "<td class=\"n\">" << Fig(*l, o.has_value(), o.value()) << "</td>";
+      }
+      const v1::ComparatorFigures& c = l->published();
+      h << "<td class=\"n\">" << Fig(*l, c.has_sn_average(), c.sn_average()) << "</td>"
+        << "<td class=\"n\">" << Fig(*l, c.has_best_sn(), c.best_sn()) << "</td>"
+        << "<td class=\"n\">" << Fig(*l, c.has_national_average(), c.national_average()) << "</td>"
+        << "<td class=\"n\">" << Fig(*l, c.has_top_quartile_threshold(), c.top_quartile_threshold())
+        << "</td></tr>";
+    }
+  }
+  h << "</tbody></table><p class=\"muted\">Comparators are the latest published before this "
+       "financial year. DOT compares with last month at the figures shown. RAG against the "
+    << card.financial_year() << " targets; blank thresholds: no target set.</p>";
+
+  // IRO escalations.
+  h << "<h2>IRO challenge and escalation</h2>";
+  if (doc.escalations().empty()) {
+    h << "<p class=\"muted\">" << HtmlEscape(doc.escalations_note().empty()
+                                                 ? "No escalation figures for this period."
+                                                 : doc.escalations_note())
+      << "</p>";
+  } else {
+    h << "<table id=\"escalations\"><thead><tr><th>Month</th><th>Stage 1</th><th>Stage 2</th>"
+         "<th>Stage 3</th><th>Stage 4</th><th>CAFCASS referral</th></tr></thead><tbody>";
+    for (const v1::MonthStageCounts& m : doc.escalations()) {
+      h << "<tr><td>" << ShortMonth(m.month()) << "</td><td class=\"n\">" << m.stage_1()
+        << "</td><td class=\"n\">" << m.stage_2() << "</td><td class=\"n\">" << m.stage_3()
+        << "</td><td class=\"n\">" << m.stage_4() << "</td><td class=\"n\">"
+        << m.cafcass_referral() << "</td></tr>";
+    }
+    h << "</tbody></table>";
+  }
+
+  // Detail pages.
+  for (const auto& [section, lines] : sections) {
+    h << "<section class=\"detail\"><h2>" << HtmlEscape(section) << "</h2>";
+    auto c = commentary.find(section);
+    if (c != commentary.end()) {
+      h << "<div class=\"commentary\">" << HtmlEscape(c->second->text()) << "</div>"
+        << "<p class=\"muted\">Commentary by " << HtmlEscape(c->second->author()) << ", "
+        << absl::FormatTime("%Y-%m-%d", absl::FromUnixSeconds(c->second->updated_at().seconds()),
+                            absl::UTCTimeZone())
+        << "</p>";
+    } else {
+      h << "<p class=\"muted\">No commentary yet for this section.</p>";
+    }
+    for (const v1::ScorecardLine* l : lines) {
+      h << "<article id=\"ind-" << HtmlEscape(l->code()) << "\"><h3>" << HtmlEscape(l->code()) << " "
+        << HtmlEscape(l->title()) << "</h3><p class=\"muted\">Good performance is "
+        << PolarityText(l->polarity()) << ". YTD: " << Fig(*l, l->has_ytd(), l->ytd()) << " ("
+        << HtmlEscape(l->ytd_note()) << "). RAG: " << RagWord(l->rag())
+        << (l->rag_note().empty() ? "" : " (" + HtmlEscape(l->rag_note()) + ")") << ".</p>";
+      h << "<table class=\"months\"><tr><th>Month</th>";
+      for (const v1::MonthFigure& f : l->months()) h << "<th>" << ShortMonth(f.month()) << "</th>";
+      h << "</tr><tr><th>Value</th>";
+      for (const v1::MonthFigure& f : l->months()) {
+        h << "<td class=\"n\">" << Fig(*l, f.has_value(), f.value()) << "</td>";
+      }
+      h << "</tr>";
+      const bool ratios = std::any_of(l->months().begin(), l->months().end(),
+                                      [](const v1::MonthFigure& f) { return f.has_denominator(); });
+      if (ratios) {
+        h << "<tr><th>Of</th>";
+        for (const v1::MonthFigure& f : l->months()) {
+          h << "<td class=\"n\">"
+            << (f.has_denominator()
+                    ? absl::StrCat(FormatFigure(f.numerator(), 0), "/", FormatFigure(f.denominator(), 0))
+                    : "")
+            << "</td>";
+        }
+        h << "</tr>";
+      }
+      h << "</table>" << Chart(*l);
+      h << "<p class=\"key muted\"><span>&#9644; value</span><span>- - target</span>"
+           "<span>&middot;&middot;&middot; statistical neighbour average</span></p>";
+      for (const v1::Flag& f : l->flags()) {
+        h << "<p class=\"flag\">&#9888; " << HtmlEscape(f.message()) << "</p>";
+      }
+      h << "</article>";
+    }
+    h << "</section>";
+  }
+  h << "</body></html>\n";
+  return h.str();
+}
+
+std::string RenderCsv(const v1::ReportDocument& doc) {
+  const v1::Scorecard& card = doc.scorecard();
+  auto field = [](absl::string_view text) {
+    if (text.find_first_of(",\"\r\n") == absl::string_view::npos) return std::string(text);
+    return absl::StrCat("\"", absl::StrReplaceAll(text, {{"\"", "\"\""}}), "\"");
+  };
+  std::vector<std::string> header = {"section", "code", "title", "good_performance_is"};
+  const std::vector<std::string> last3 = LastMonths(card.month(), 3);
+  for (const std::string& m : last3) header.push_back(m);
+  for (const char* c : {"ytd", "dot", "rag", "red", "amber", "green"}) header.emplace_back(c);
+  if (!card.lines().empty()) {
+    for (const auto& o : card.lines(0).outturns()) header.push_back(o.financial_year());
+  }
+  for (const char* c : {"sn_average", "best_sn", "national_average", "top_quartile_threshold",
+                        "comparator_year", "flags"}) {
+    header.emplace_back(c);
+  }
+  std::string out = absl::StrJoin(header, ",") + "\n";
+  for (const v1::ScorecardLine& l : card.lines()) {
+    std::vector<std::string> row = {field(l.section()), field(l.code()), field(l.title()),
+                                    PolarityText(l.polarity())};
+    for (const std::string& m : last3) {
+      const v1::MonthFigure* f = FigureOf(l, m);
+      row.push_back(f != nullptr && f->has_value() ? FormatFigure(f->value(), l.decimal_places()) : "");
+    }
+    const Bands bands = BandsOf(l);
+    row.push_back(l.has_ytd() ? FormatFigure(l.ytd(), l.decimal_places()) : "");
+    row.push_back(DirectionWord(l.dot()));
+    row.push_back(RagWord(l.rag()));
+    row.push_back(field(bands.red));
+    row.push_back(field(bands.amber));
+    row.push_back(field(bands.green));
+    for (const auto& o : l.outturns()) {
+      row.push_back(o.has_value() ? FormatFigure(o.value(), l.decimal_places()) : "");
+    }
+    const v1::ComparatorFigures& c = l.published();
+    for (const auto& [present, v] :
+         {std::pair{c.has_sn_average(), c.sn_average()}, std::pair{c.has_best_sn(), c.best_sn()},
+          std::pair{c.has_national_average(), c.national_average()},
+          std::pair{c.has_top_quartile_threshold(), c.top_quartile_threshold()}}) {
+      row.push_back(present ? FormatFigure(v, l.decimal_places()) : "");
+    }
+    row.push_back(c.financial_year());
+    std::vector<std::string> flags;
+    for (const v1::Flag& f : l.flags()) flags.push_back(f.message());
+    row.push_back(field(absl::StrJoin(flags, "; ")));
+    absl::StrAppend(&out, absl::StrJoin(row, ","), "\n");
+  }
+  return out;
+}
+
+absl::StatusOr<std::string> RenderJson(const v1::ReportDocument& doc) {
+  std::string json;
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  options.preserve_proto_field_names = true;
+  auto status = google::protobuf::util::MessageToJsonString(doc, &json, options);
+  if (!status.ok()) return absl::InternalError(std::string(status.message()));
+  return json;
+}
+
+absl::StatusOr<std::string> RenderXlsx(const v1::ReportDocument& doc) {
+  const fs::path path = fs::temp_directory_path() /
+                        absl::StrCat("carescore-report-", getpid(), "-",
+                                     absl::ToUnixNanos(absl::Now()), ".xlsx");
+  lxw_workbook* wb = workbook_new(path.c_str());
+  if (wb == nullptr) return absl::InternalError("cannot create the XLSX workbook");
+  lxw_format* bold = workbook_add_format(wb);
+  format_set_bold(bold);
+  const v1::Scorecard& card = doc.scorecard();
+  const std::string csv = RenderCsv(doc);
+
+  // The summary: the CSV's rows, numbers as numbers.
+  lxw_worksheet* summary = workbook_add_worksheet(wb, "Summary");
+  std::istringstream lines(csv);
+  std::string text;
+  lxw_row_t r = 0;
+  auto split = [](const std::string& line) {
+    std::vector<std::string> cells;
+    std::string cell;
+    bool quoted = false;
+    for (size_t i = 0; i < line.size(); ++i) {
+      const char ch = line[i];
+      if (quoted) {
+        if (ch == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+          cell.push_back('"');
+          ++i;
+        } else if (ch == '"') {
+          quoted = false;
+        } else {
+          cell.push_back(ch);
+        }
+      } else if (ch == '"') {
+        quoted = true;
+      } else if (ch == ',') {
+        cells.push_back(cell);
+        cell.clear();
+      } else {
+        cell.push_back(ch);
+      }
+    }
+    cells.push_back(cell);
+    return cells;
+  };
+  while (std::getline(lines, text)) {
+    const std::vector<std::string> cells = split(text);
+    for (size_t c = 0; c < cells.size(); ++c) {
+      char* end = nullptr;
+      const double v = std::strtod(cells[c].c_str(), &end);
+      const auto col = static_cast<lxw_col_t>(c);
+      if (r > 0 && !cells[c].empty() && end != nullptr && *end == '\0') {
+        worksheet_write_number(summary, r, col, v, nullptr);
+      } else {
+        worksheet_write_string(summary, r, col, cells[c].c_str(), r == 0 ? bold : nullptr);
+      }
+    }
+    ++r;
+  }
+  worksheet_set_column(summary, 2, 2, 60, nullptr);
+
+  // A sheet per section: each indicator's months.
+  std::map<std::string, int> used;
+  for (const auto& [section, section_lines] : BySection(card)) {
+    std::string name;
+    for (char ch : section) {
+      if (std::string("[]:*?/\\").find(ch) == std::string::npos) name.push_back(ch);
+    }
+    name = name.substr(0, 28);
+    if (++used[name] > 1) name = absl::StrCat(name.substr(0, 26), " ", used[name]);
+    lxw_worksheet* sheet = workbook_add_worksheet(wb, name.c_str());
+    lxw_row_t row = 0;
+    for (const v1::ScorecardLine* l : section_lines) {
+      worksheet_write_string(sheet, row, 0, absl::StrCat(l->code(), " ", l->title()).c_str(), bold);
+      ++row;
+      worksheet_write_string(sheet, row, 0, "month", bold);
+      worksheet_write_string(sheet, row, 1, "value", bold);
+      worksheet_write_string(sheet, row, 2, "numerator", bold);
+      worksheet_write_string(sheet, row, 3, "denominator", bold);
+      ++row;
+      for (const v1::MonthFigure& f : l->months()) {
+        worksheet_write_string(sheet, row, 0, f.month().c_str(), nullptr);
+        if (f.has_value()) worksheet_write_number(sheet, row, 1, f.value(), nullptr);
+        if (f.has_numerator()) worksheet_write_number(sheet, row, 2, f.numerator(), nullptr);
+        if (f.has_denominator()) worksheet_write_number(sheet, row, 3, f.denominator(), nullptr);
+        ++row;
+      }
+      ++row;
+    }
+    worksheet_set_column(sheet, 0, 0, 14, nullptr);
+  }
+  const lxw_error closed = workbook_close(wb);
+  if (closed != LXW_NO_ERROR) {
+    fs::remove(path);
+    return absl::InternalError(absl::StrCat("writing the XLSX failed: ", lxw_strerror(closed)));
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  fs::remove(path);
+  return bytes.str();
+}
+
+absl::StatusOr<std::string> RenderPdf(const std::string& html, const std::string& chromium,
+                                      absl::Duration timeout) {
+  std::error_code ec;
+  const fs::path dir = fs::temp_directory_path() /
+                       absl::StrCat("carescore-pdf-", getpid(), "-", absl::ToUnixNanos(absl::Now()));
+  fs::create_directories(dir / "profile", ec);
+  if (ec) return absl::InternalError(absl::StrCat("cannot make a temp folder: ", ec.message()));
+  const fs::path in = dir / "report.html";
+  const fs::path out = dir / "report.pdf";
+  {
+    std::ofstream f(in, std::ios::binary);
+    f << html;
+  }
+  // The flags keep Chromium from reaching for the network, which is closed
+  // here, and from needing a sandbox, which root in a container lacks.
+  std::vector<std::string> args = {chromium,
+                                   "--headless",
+                                   "--no-sandbox",
+                                   "--disable-gpu",
+                                   "--disable-dev-shm-usage",
+                                   "--disable-background-networking",
+                                   "--disable-component-update",
+                                   "--disable-sync",
+                                   "--no-first-run",
+                                   "--no-pdf-header-footer",
+                                   absl::StrCat("--user-data-dir=", (dir / "profile").string()),
+                                   absl::StrCat("--print-to-pdf=", out.string()),
+                                   absl::StrCat("file://", in.string())};
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  const int spawned = posix_spawnp(&pid, chromium.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0) {
+    fs::remove_all(dir, ec);
+    return absl::UnavailableError(absl::StrCat("cannot run ", chromium, " to make the PDF (",
+                                               std::strerror(spawned),
+                                               "); install Debian's chromium package"));
+  }
+  const absl::Time deadline = absl::Now() + timeout;
+  int status = 0;
+  while (true) {
+    const pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) break;
+    if (absl::Now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      fs::remove_all(dir, ec);
+      return absl::DeadlineExceededError("Chromium took too long to print the PDF");
+    }
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  std::ifstream pdf(out, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << pdf.rdbuf();
+  fs::remove_all(dir, ec);
+  const std::string result = bytes.str();
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || result.rfind("%PDF", 0) != 0) {
+    return absl::UnavailableError("Chromium did not produce a PDF");
+  }
+  return result;
+}
+
+}  // namespace carescore::reports

@@ -1,0 +1,32 @@
+#ifndef CARESCORE_SERVICES_REPORTS_REPORT_RENDERER_H_
+#define CARESCORE_SERVICES_REPORTS_REPORT_RENDERER_H_
+
+// Turns a report document into the files councils circulate: HTML (one
+// self-contained page with a print stylesheet and inline SVG charts), PDF
+// (that HTML printed by headless Chromium), XLSX (a summary sheet and one
+// sheet per section), CSV (the summary table) and JSON. Every text that
+// came from users (commentary, titles) is escaped. Thread-safe.
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "carescore/v1/reports.pb.h"
+
+namespace carescore::reports {
+
+std::string RenderHtml(const v1::ReportDocument& doc);
+std::string RenderCsv(const v1::ReportDocument& doc);
+absl::StatusOr<std::string> RenderJson(const v1::ReportDocument& doc);
+// Internal if libxlsxwriter fails (e.g. no writable temp folder).
+absl::StatusOr<std::string> RenderXlsx(const v1::ReportDocument& doc);
+// Runs `chromium` (a path or a name on PATH) headless to print `html`.
+// Unavailable if it cannot be run or fails; DeadlineExceeded after `timeout`.
+absl::StatusOr<std::string> RenderPdf(const std::string& html, const std::string& chromium,
+                                      absl::Duration timeout = absl::Seconds(90));
+
+// &, <, >, " and ' as entities.
+std::string HtmlEscape(absl::string_view text);
+
+}  // namespace carescore::reports
+
+#endif  // CARESCORE_SERVICES_REPORTS_REPORT_RENDERER_H_
