@@ -8,7 +8,10 @@ Usage: e2e_test.py BIN_DIR SAMPLES_DIR ENGLAND_DIR
 """
 
 import csv
+import html.parser
 import importlib.util
+import struct
+import zlib
 import io
 import os
 import shutil
@@ -51,6 +54,84 @@ def load_upstream_protos(workdir):
         return module
     return (load("health_pb2", "grpc/health/v1/health_pb2.py"),
             load("reflection_pb2", "grpc/reflection/v1alpha/reflection_pb2.py"))
+
+
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"]
+
+
+def png_pixels(path):
+    """(width, height, rows of RGB(A) bytes) of an 8-bit, non-interlaced PNG."""
+    with open(path, "rb") as f:
+        data = f.read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    pos, idat, width, height, channels = 8, b"", 0, 0, 0
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        chunk = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, color = struct.unpack(">IIBB", chunk[:10])
+            assert depth == 8
+            channels = {2: 3, 6: 4, 0: 1, 4: 2}[color]
+        elif kind == b"IDAT":
+            idat += chunk
+        pos += 12 + length
+    raw = zlib.decompress(idat)
+    stride = width * channels
+    rows, prev, i = [], bytearray(stride), 0
+    for _ in range(height):
+        filt, line = raw[i], bytearray(raw[i + 1:i + 1 + stride])
+        i += 1 + stride
+        for x in range(stride):
+            a = line[x - channels] if x >= channels else 0
+            b = prev[x]
+            c = prev[x - channels] if x >= channels else 0
+            if filt == 1:
+                line[x] = (line[x] + a) & 0xFF
+            elif filt == 2:
+                line[x] = (line[x] + b) & 0xFF
+            elif filt == 3:
+                line[x] = (line[x] + (a + b) // 2) & 0xFF
+            elif filt == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                pred = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
+                line[x] = (line[x] + pred) & 0xFF
+        rows.append(bytes(line))
+        prev = line
+    return width, height, channels, rows
+
+
+class SummaryTable(html.parser.HTMLParser):
+    """The cells of the report's summary table, by indicator code."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows, self.code, self.cell, self.in_summary, self.in_cell = {}, None, "", False, False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table" and attrs.get("id") == "summary":
+            self.in_summary = True
+        elif self.in_summary and tag == "tr" and "data-code" in attrs:
+            self.code = attrs["data-code"]
+            self.rows[self.code] = []
+        elif self.code and tag == "td":
+            self.in_cell, self.cell = True, ""
+
+    def handle_endtag(self, tag):
+        if tag == "td" and self.in_cell:
+            self.rows[self.code].append(self.cell.strip())
+            self.in_cell = False
+        elif tag == "tr":
+            self.code = None
+        elif tag == "table":
+            self.in_summary = False
+
+    def handle_data(self, data):
+        if self.in_cell:
+            self.cell += data
 
 
 def national_rows(la_code, code):
@@ -422,6 +503,87 @@ class CarescoreE2E(unittest.TestCase):
         r = self.cli("scorecard", "--la", "372", "--month", "2019-05")
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("no data for LA 372 (Rotherham) in May 2019", r.stderr)
+
+    # --- the report -------------------------------------------------------
+
+    def report(self, fmt):
+        path = os.path.join(self.tmp, f"report.{fmt}")
+        self.cli_ok("report", "--la", "372", "--month", "2018-10", "--format", fmt, "-o", path)
+        return path
+
+    def test_html_report_in_a_browser(self):
+        self.cli_ok("commentary", "set", "--la", "372", "--month", "2018-10", "--section",
+                    "Placements", "--text", "Stability is improving. <script>document.title='pwned'</script>",
+                    "--author", "Head of Service")
+        path = self.report("html")
+        with open(path, encoding="utf-8") as f:
+            page = f.read()
+        self.assertNotIn("<script>", page)
+        self.assertIn("&lt;script&gt;", page)
+        table = SummaryTable()
+        table.feed(page)
+        self.assertEqual(len(table.rows), 39)
+        self.assertEqual(table.rows["6.8"][:9],
+                         ["6.8", "Looked after children reviews held within timescales", "High",
+                          "81.3", "87.8", "89.9", "86.4", "improving", "red"])
+        self.assertEqual(table.rows["8.2"][8], "amber")
+        self.assertIn("68.2", table.rows["8.1"])
+        self.assertGreaterEqual(page.count("<svg class=\"chart\""), 30)
+        shot = os.path.join(self.tmp, "report.png")
+        subprocess.run(["chromium", *CHROMIUM_FLAGS, f"--user-data-dir={self.tmp}/chrome",
+                        "--window-size=1280,900", f"--screenshot={shot}", f"file://{path}"],
+                       check=True, capture_output=True, timeout=120)
+        width, height, channels, rows = png_pixels(shot)
+        self.assertEqual((width, height), (1280, 900))
+        # Not blank: a good share of the page is not background white.
+        inked = sum(1 for row in rows[::4] for x in range(0, width * channels, channels * 4)
+                    if row[x] < 200 or row[x + 1] < 200 or row[x + 2] < 200)
+        sampled = len(rows[::4]) * len(range(0, width * channels, channels * 4))
+        self.assertGreater(inked / sampled, 0.05)
+        # Coloured RAG cells are drawn.
+        reds = sum(1 for row in rows for x in range(0, width * channels, channels)
+                   if row[x] > 220 and 150 < row[x + 1] < 190 and 150 < row[x + 2] < 190)
+        self.assertGreater(reds, 100)
+
+    def test_pdf_xlsx_csv_json_reports(self):
+        pdf = self.report("pdf")
+        info = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True, check=True).stdout
+        pages = int([l for l in info.splitlines() if l.startswith("Pages:")][0].split()[1])
+        self.assertGreater(pages, 5)
+        xlsx = self.report("xlsx")
+        check = subprocess.run(
+            ["/usr/bin/python3", "-c",
+             "import openpyxl,sys; wb=openpyxl.load_workbook(sys.argv[1]); ws=wb['Summary'];"
+             "print(wb.sheetnames[0], ws.max_row, ws.cell(row=1, column=2).value)", xlsx],
+            capture_output=True, text=True, check=True).stdout.split()
+        self.assertEqual(check[0], "Summary")
+        self.assertEqual(int(check[1]), 40)
+        self.assertEqual(check[2], "code")
+        with open(self.report("csv")) as f:
+            rows = list(csv.DictReader(f))
+        self.assertEqual({r["code"]: r["ytd"] for r in rows}["6.8"], "86.4")
+        import json
+        with open(self.report("json")) as f:
+            doc = json.load(f)
+        self.assertEqual(doc["scorecard"]["la_code"], "372")
+        self.assertTrue(doc["highlights"])
+
+    def test_highlights(self):
+        rows = self.rows("highlights", "--la", "372", "--month", "2018-10")
+        placements = [r for r in rows if r["code"] == "8.2"]
+        self.assertEqual(placements[0]["kind"], "improvement")
+        self.assertTrue(placements[0]["text"].startswith(
+            "In October 2018 the figure was 12.1% (79 of 651), lower than 12.7% in September 2018"))
+        issues = {r["code"] for r in rows if r["kind"] == "current issue"}
+        self.assertIn("6.8", issues)
+
+    def test_report_errors(self):
+        r = self.cli("report", "--la", "372", "--month", "2019-05", "--format", "html", "-o",
+                     os.path.join(self.tmp, "x.html"))
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("no data for LA 372", r.stderr)
+        r = self.cli("report", "--la", "372", "--month", "2018-10", "--format", "docx")
+        self.assertNotEqual(r.returncode, 0)
 
     # --- bad input: row-level errors, nothing stored -------------------------
 

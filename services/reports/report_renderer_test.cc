@@ -1,0 +1,93 @@
+#include "services/reports/report_renderer.h"
+
+#include "gtest/gtest.h"
+#include "services/reports/highlights.h"
+
+namespace carescore::reports {
+namespace {
+
+v1::ReportDocument Sample() {
+  v1::ReportDocument doc;
+  v1::Scorecard* card = doc.mutable_scorecard();
+  card->set_la_code("372");
+  card->set_la_name("Rotherham");
+  card->set_month("2018-10");
+  card->set_financial_year("2018-19");
+  v1::ScorecardLine* l = card->add_lines();
+  l->set_section("Placements");
+  l->set_code("8.2");
+  l->set_title("Percentage of looked after children with 3 or more placements in the last 12 months");
+  l->set_polarity(v1::POLARITY_LOW);
+  l->set_unit(v1::UNIT_PERCENT);
+  l->set_period_type(v1::PERIOD_TYPE_ROLLING_12M);
+  l->set_decimal_places(1);
+  l->set_value(12.1);
+  l->set_numerator(79);
+  l->set_denominator(651);
+  l->set_dot(v1::DIRECTION_IMPROVING);
+  l->set_rag(v1::RAG_AMBER);
+  l->mutable_target()->set_kind(v1::TARGET_KIND_THRESHOLDS);
+  l->mutable_target()->set_red_threshold(13);
+  l->mutable_target()->set_green_threshold(10.8);
+  for (const auto& [m, v] : {std::pair{"2018-08", 12.1}, std::pair{"2018-09", 12.7},
+                             std::pair{"2018-10", 12.1}}) {
+    v1::MonthFigure* f = l->add_months();
+    f->set_month(m);
+    f->set_value(v);
+  }
+  l->add_outturns()->set_financial_year("2017-18");
+  l->mutable_outturns(0)->set_value(13.4);
+  l->mutable_published()->set_sn_average(10.1);
+  v1::Commentary* c = doc.add_commentary();
+  c->set_section("Placements");
+  c->set_text("Stability improved. <script>alert('x')</script>");
+  c->set_author("Head of Service");
+  return doc;
+}
+
+TEST(ReportRendererTest, HtmlHasTheSummaryChartsAndEscapedCommentary) {
+  const std::string html = RenderHtml(Sample());
+  EXPECT_NE(html.find("<table id=\"summary\""), std::string::npos);
+  EXPECT_NE(html.find("<tr data-code=\"8.2\">"), std::string::npos);
+  EXPECT_NE(html.find(">12.7<"), std::string::npos);
+  EXPECT_NE(html.find("class=\"rag rag-amber\">amber<"), std::string::npos);
+  EXPECT_NE(html.find(">&gt;= 13<"), std::string::npos);
+  EXPECT_NE(html.find("<svg class=\"chart\""), std::string::npos);
+  EXPECT_NE(html.find("@media print"), std::string::npos);
+  EXPECT_EQ(html.find("<script>"), std::string::npos);
+  EXPECT_NE(html.find("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"), std::string::npos);
+  EXPECT_NE(html.find("Commentary by Head of Service"), std::string::npos);
+}
+
+TEST(ReportRendererTest, CsvJsonAndXlsx) {
+  const std::string csv = RenderCsv(Sample());
+  EXPECT_EQ(csv.substr(0, 44), "section,code,title,good_performance_is,2018-");
+  EXPECT_NE(csv.find("Placements,8.2,"), std::string::npos);
+  EXPECT_NE(csv.find(",12.7,12.1,,improving,amber,>= 13,10.8 to < 13,< 10.8,13.4,10.1,"),
+            std::string::npos)
+      << csv;
+  absl::StatusOr<std::string> json = RenderJson(Sample());
+  ASSERT_TRUE(json.ok());
+  EXPECT_NE(json->find("\"la_code\": \"372\""), std::string::npos);
+  absl::StatusOr<std::string> xlsx = RenderXlsx(Sample());
+  ASSERT_TRUE(xlsx.ok()) << xlsx.status();
+  EXPECT_EQ(xlsx->substr(0, 2), "PK");  // a zip, as XLSX files are
+}
+
+TEST(ReportRendererTest, MissingChromiumIsUnavailable) {
+  absl::StatusOr<std::string> pdf = RenderPdf("<p>x</p>", "/nonexistent/chromium");
+  EXPECT_EQ(pdf.status().code(), absl::StatusCode::kUnavailable);
+}
+
+TEST(HighlightsTest, SentenceOfFacts) {
+  v1::ReportDocument doc = Sample();
+  std::vector<v1::SectionHighlights> h = BuildHighlights(doc.scorecard());
+  ASSERT_EQ(h.size(), 1u);
+  ASSERT_EQ(h[0].improvements_size(), 1);
+  EXPECT_EQ(h[0].improvements(0).text(),
+            "In October 2018 the figure was 12.1% (79 of 651), lower than 12.7% in September "
+            "2018.");
+}
+
+}  // namespace
+}  // namespace carescore::reports
