@@ -5,6 +5,7 @@
 #
 #   CARESCORE_LISTEN    where carescored listens (default 127.0.0.1:50051)
 #   CARESCORE_DATA_DIR  where it keeps its data (default ./carescore-data)
+#   CARESCORE_REDIS     HOST:PORT of a Redis for the scorecard cache (default: in-process)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -28,7 +29,8 @@ if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
   for _ in $(seq 100); do kill -0 "$(cat "$pidfile")" 2>/dev/null || break; sleep 0.1; done
 fi
 echo "== starting carescored on $listen, data in $data (log: $data/carescored.log)"
-nohup "$bin/carescored" --listen "$listen" --data-dir "$data" >>"$data/carescored.log" 2>&1 &
+nohup "$bin/carescored" --listen "$listen" --data-dir "$data" ${CARESCORE_REDIS:+--redis "$CARESCORE_REDIS"} \
+  >>"$data/carescored.log" 2>&1 &
 echo $! >"$pidfile"
 for _ in $(seq 100); do
   "$bin/carescore" las list >/dev/null 2>&1 && break
@@ -70,5 +72,21 @@ echo "== IRO escalations: the ladder, and a stage 2 raised on Friday 21 December
 "$bin/carescore" escalations ladder
 "$bin/carescore" calendar working-days --from 2018-12-21 --count 5
 echo
+echo "== Commentary from the head of service, then the October 2018 report"
+"$bin/carescore" commentary set --la 372 --month 2018-10 --section Placements --author "Head of Service" \
+  --text "Placement stability continues to improve: 12.1% of children had three or more moves in the last 12 months, down from 12.7% in September."
+reports="$root/out"
+mkdir -p "$reports"
+for format in html pdf xlsx csv json; do
+  "$bin/carescore" report --la 372 --month 2018-10 --format "$format" -o "$reports/rotherham-2018-10.$format"
+done
+echo
+echo "== Highlights, October 2018"
+"$bin/carescore" highlights --la 372 --month 2018-10
+echo
+echo "== The October 2018 scorecard for Rotherham"
+"$bin/carescore" scorecard --la 372 --month 2018-10
+echo
+echo "The report is in $reports/rotherham-2018-10.html (and .pdf, .xlsx, .csv, .json)."
 echo "carescored is running (pid $(cat "$pidfile")) on $listen; stop it with: kill $(cat "$pidfile")"
 echo "try: $bin/carescore --help"
