@@ -10,9 +10,16 @@ namespace carescore::benchmarks {
 
 absl::StatusOr<v1::ListPublishedComparatorsResponse> GrpcBenchmarkReader::ListPublished(
     absl::string_view la_code) {
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = channel_.Get();
-  if (!channel.ok()) return channel.status();
-  auto stub = v1::BenchmarkService::NewStub(*channel);
+  v1::BenchmarkService::Stub* stub = nullptr;
+  {
+    absl::MutexLock lock(&mu_);
+    if (stub_ == nullptr) {
+      absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = channel_.Get();
+      if (!channel.ok()) return channel.status();
+      stub_ = v1::BenchmarkService::NewStub(*channel);
+    }
+    stub = stub_.get();
+  }
   v1::ListPublishedComparatorsRequest request;
   request.set_la_code(std::string(la_code));
   v1::ListPublishedComparatorsResponse response;

@@ -12,6 +12,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "carescore/v1/benchmarks.grpc.pb.h"
+#include "absl/synchronization/mutex.h"
 #include "common/channel_slot.h"
 
 namespace carescore::benchmarks {
@@ -36,6 +37,8 @@ class GrpcBenchmarkReader final : public BenchmarkReader {
  private:
   const ChannelSlot& channel_;
   absl::Duration timeout_;
+  absl::Mutex mu_;
+  std::unique_ptr<v1::BenchmarkService::Stub> stub_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace carescore::benchmarks

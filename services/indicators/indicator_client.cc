@@ -18,11 +18,14 @@ absl::Status FromIndicators(const grpc::Status& status) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<v1::IndicatorService::Stub>> GrpcIndicatorReader::Stub() const {
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = channel_.Get();
-  if (!channel.ok()) return channel.status();
-  // Stubs are cheap; the channel (and its connection) is what is reused.
-  return v1::IndicatorService::NewStub(*channel);
+absl::StatusOr<v1::IndicatorService::Stub*> GrpcIndicatorReader::Stub() {
+  absl::MutexLock lock(&mu_);
+  if (stub_ == nullptr) {
+    absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = channel_.Get();
+    if (!channel.ok()) return channel.status();
+    stub_ = v1::IndicatorService::NewStub(*channel);
+  }
+  return stub_.get();
 }
 
 void GrpcIndicatorReader::Prepare(grpc::ClientContext& ctx) const {
@@ -30,7 +33,7 @@ void GrpcIndicatorReader::Prepare(grpc::ClientContext& ctx) const {
 }
 
 absl::StatusOr<v1::Indicator> GrpcIndicatorReader::GetIndicator(absl::string_view code) {
-  absl::StatusOr<std::unique_ptr<v1::IndicatorService::Stub>> stub = Stub();
+  absl::StatusOr<v1::IndicatorService::Stub*> stub = Stub();
   if (!stub.ok()) return stub.status();
   v1::GetIndicatorRequest request;
   request.set_code(std::string(code));
@@ -43,7 +46,7 @@ absl::StatusOr<v1::Indicator> GrpcIndicatorReader::GetIndicator(absl::string_vie
 }
 
 absl::StatusOr<std::vector<v1::LocalAuthority>> GrpcIndicatorReader::ListLocalAuthorities() {
-  absl::StatusOr<std::unique_ptr<v1::IndicatorService::Stub>> stub = Stub();
+  absl::StatusOr<v1::IndicatorService::Stub*> stub = Stub();
   if (!stub.ok()) return stub.status();
   std::vector<v1::LocalAuthority> out;
   v1::ListLocalAuthoritiesRequest request;
@@ -63,7 +66,7 @@ absl::StatusOr<std::vector<v1::LocalAuthority>> GrpcIndicatorReader::ListLocalAu
 
 absl::StatusOr<std::vector<v1::Value>> GrpcIndicatorReader::ListValues(
     v1::ListValuesRequest request) {
-  absl::StatusOr<std::unique_ptr<v1::IndicatorService::Stub>> stub = Stub();
+  absl::StatusOr<v1::IndicatorService::Stub*> stub = Stub();
   if (!stub.ok()) return stub.status();
   std::vector<v1::Value> out;
   if (request.page_size() == 0) request.set_page_size(10000);
@@ -80,7 +83,7 @@ absl::StatusOr<std::vector<v1::Value>> GrpcIndicatorReader::ListValues(
 }
 
 absl::StatusOr<std::vector<v1::Indicator>> GrpcIndicatorReader::ListIndicators() {
-  absl::StatusOr<std::unique_ptr<v1::IndicatorService::Stub>> stub = Stub();
+  absl::StatusOr<v1::IndicatorService::Stub*> stub = Stub();
   if (!stub.ok()) return stub.status();
   std::vector<v1::Indicator> out;
   v1::ListIndicatorsRequest request;
@@ -99,7 +102,7 @@ absl::StatusOr<std::vector<v1::Indicator>> GrpcIndicatorReader::ListIndicators()
 
 absl::StatusOr<std::vector<v1::Target>> GrpcIndicatorReader::ListTargets(
     const v1::ListTargetsRequest& request) {
-  absl::StatusOr<std::unique_ptr<v1::IndicatorService::Stub>> stub = Stub();
+  absl::StatusOr<v1::IndicatorService::Stub*> stub = Stub();
   if (!stub.ok()) return stub.status();
   v1::ListTargetsResponse response;
   grpc::ClientContext ctx;
@@ -111,7 +114,7 @@ absl::StatusOr<std::vector<v1::Target>> GrpcIndicatorReader::ListTargets(
 
 absl::StatusOr<std::vector<v1::Milestone>> GrpcIndicatorReader::ListMilestones(
     const v1::ListMilestonesRequest& request) {
-  absl::StatusOr<std::unique_ptr<v1::IndicatorService::Stub>> stub = Stub();
+  absl::StatusOr<v1::IndicatorService::Stub*> stub = Stub();
   if (!stub.ok()) return stub.status();
   v1::ListMilestonesResponse response;
   grpc::ClientContext ctx;
@@ -123,7 +126,7 @@ absl::StatusOr<std::vector<v1::Milestone>> GrpcIndicatorReader::ListMilestones(
 
 absl::StatusOr<std::vector<v1::Value>> GrpcIndicatorReader::ListValueHistory(
     const v1::ListValueHistoryRequest& request) {
-  absl::StatusOr<std::unique_ptr<v1::IndicatorService::Stub>> stub = Stub();
+  absl::StatusOr<v1::IndicatorService::Stub*> stub = Stub();
   if (!stub.ok()) return stub.status();
   v1::ListValueHistoryResponse response;
   grpc::ClientContext ctx;
@@ -136,7 +139,7 @@ absl::StatusOr<std::vector<v1::Value>> GrpcIndicatorReader::ListValueHistory(
 }
 
 absl::StatusOr<int64_t> GrpcIndicatorReader::GetDataVersion(absl::string_view la_code) {
-  absl::StatusOr<std::unique_ptr<v1::IndicatorService::Stub>> stub = Stub();
+  absl::StatusOr<v1::IndicatorService::Stub*> stub = Stub();
   if (!stub.ok()) return stub.status();
   v1::GetDataVersionRequest request;
   request.set_la_code(std::string(la_code));

@@ -16,6 +16,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "carescore/v1/indicators.grpc.pb.h"
+#include "absl/synchronization/mutex.h"
 #include "common/channel_slot.h"
 
 namespace carescore::indicators {
@@ -59,11 +60,15 @@ class GrpcIndicatorReader final : public IndicatorReader {
   absl::StatusOr<int64_t> GetDataVersion(absl::string_view la_code) override;
 
  private:
-  absl::StatusOr<std::unique_ptr<v1::IndicatorService::Stub>> Stub() const;
+  // The stub for the slot's channel, made once it is set. Stubs are
+  // thread-safe and shared.
+  absl::StatusOr<v1::IndicatorService::Stub*> Stub();
   void Prepare(grpc::ClientContext& ctx) const;
 
   const ChannelSlot& channel_;
   absl::Duration timeout_;
+  absl::Mutex mu_;
+  std::unique_ptr<v1::IndicatorService::Stub> stub_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace carescore::indicators

@@ -338,9 +338,6 @@ absl::StatusOr<v1::SetMilestonesResponse> IndicatorService::SetMilestones(
 
 absl::StatusOr<v1::ListMilestonesResponse> IndicatorService::ListMilestones(
     const v1::ListMilestonesRequest& request) {
-  if (request.indicator_code().empty()) {
-    return absl::InvalidArgumentError("indicator_code is required");
-  }
   absl::StatusOr<std::vector<v1::Milestone>> milestones =
       store_.ListMilestones(request.indicator_code(), request.la_code());
   if (!milestones.ok()) return milestones.status();
@@ -518,11 +515,6 @@ absl::StatusOr<v1::GetDataVersionResponse> IndicatorService::GetDataVersion(
   if (!IsLaCode(request.la_code())) {
     return absl::InvalidArgumentError(
         absl::StrCat("la_code \"", request.la_code(), "\" is not a DfE LA code (three digits)"));
-  }
-  absl::StatusOr<std::set<std::string>> las = LaCodes(store_);
-  if (!las.ok()) return las.status();
-  if (las->count(request.la_code()) == 0) {
-    return absl::NotFoundError(absl::StrCat("no LA with code ", request.la_code()));
   }
   absl::StatusOr<int64_t> version = store_.DataVersion(request.la_code());
   if (!version.ok()) return version.status();

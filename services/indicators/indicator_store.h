@@ -82,7 +82,7 @@ class IndicatorStore {
   [[nodiscard]] virtual absl::Status ReplaceMilestones(
       absl::string_view indicator_code, absl::string_view la_code,
       const std::vector<v1::Milestone>& milestones) = 0;
-  // In month order.
+  // By indicator, then month; an empty indicator code means every indicator.
   virtual absl::StatusOr<std::vector<v1::Milestone>> ListMilestones(
       absl::string_view indicator_code, absl::string_view la_code) = 0;
 
@@ -99,6 +99,8 @@ class IndicatorStore {
   virtual absl::StatusOr<std::vector<v1::Value>> ValueHistory(const ValueKey& key) = 0;
   // Increases with every load that touches the LA and with every write to
   // the LAs, catalogue, targets or milestones (which every scorecard reads).
+  // NotFound for an LA the store does not hold. One cheap query: caches
+  // call it on every request.
   virtual absl::StatusOr<int64_t> DataVersion(absl::string_view la_code) = 0;
 };
 

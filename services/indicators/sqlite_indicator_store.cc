@@ -314,7 +314,7 @@ absl::StatusOr<std::vector<v1::Milestone>> SqliteIndicatorStore::ListMilestones(
   absl::MutexLock lock(&mu_);
   absl::StatusOr<SqliteStatement> q = db_->Prepare(
       "SELECT indicator_code, la_code, month, target_value, note FROM milestones "
-      "WHERE indicator_code = ?1 AND la_code = ?2 ORDER BY month");
+      "WHERE (?1 = '' OR indicator_code = ?1) AND la_code = ?2 ORDER BY indicator_code, month");
   if (!q.ok()) return q.status();
   q->BindText(1, indicator_code);
   q->BindText(2, la_code);
@@ -446,13 +446,15 @@ absl::StatusOr<std::vector<v1::Value>> SqliteIndicatorStore::ValueHistory(const 
 absl::StatusOr<int64_t> SqliteIndicatorStore::DataVersion(absl::string_view la_code) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<SqliteStatement> q = db_->Prepare(
-      "SELECT coalesce((SELECT version FROM data_versions WHERE la_code = ?1), 0) + "
+      "SELECT EXISTS(SELECT 1 FROM local_authorities WHERE la_code = ?1), "
+      "coalesce((SELECT version FROM data_versions WHERE la_code = ?1), 0) + "
       "(SELECT version FROM catalogue_version WHERE id = 1)");
   if (!q.ok()) return q.status();
   q->BindText(1, la_code);
   absl::StatusOr<bool> row = q->Step();
   if (!row.ok()) return row.status();
-  return q->ColumnInt(0);
+  if (q->ColumnInt(0) == 0) return absl::NotFoundError(absl::StrCat("no LA with code ", la_code));
+  return q->ColumnInt(1);
 }
 
 }  // namespace carescore::indicators

@@ -369,7 +369,33 @@ std::string RenderHtml(const v1::ReportDocument& doc) {
         }
         h << "</tr>";
       }
-      h << "</table>" << Chart(*l);
+      h << "</table>";
+      // Annual trend and benchmarks beside the months.
+      h << "<table class=\"trend\"><tr><th>Outturn</th>";
+      for (const v1::OutturnFigure& o : l->outturns()) h << "<th>" << o.financial_year() << "</th>";
+      h << "</tr><tr><th>Value</th>";
+      for (const v1::OutturnFigure& o : l->outturns()) {
+        h << "<td class=\"n\">" << Fig(*l, o.has_value(), o.value()) << "</td>";
+      }
+      h << "</tr></table>";
+      const v1::ComparatorFigures& bench = l->published();
+      if (!bench.financial_year().empty()) {
+        h << "<table class=\"benchmarks\"><tr><th>Benchmarks " << bench.financial_year()
+          << "</th><th>SN average</th><th>Best SN</th><th>National</th><th>Top quartile</th>"
+          << "<th>Gap to SN average</th><th>Gap to national</th></tr><tr><th>Published</th>"
+          << "<td class=\"n\">" << Fig(*l, bench.has_sn_average(), bench.sn_average()) << "</td>"
+          << "<td class=\"n\">" << Fig(*l, bench.has_best_sn(), bench.best_sn()) << "</td>"
+          << "<td class=\"n\">" << Fig(*l, bench.has_national_average(), bench.national_average())
+          << "</td><td class=\"n\">"
+          << Fig(*l, bench.has_top_quartile_threshold(), bench.top_quartile_threshold())
+          << "</td><td class=\"n\">" << Fig(*l, bench.has_gap_sn_average(), bench.gap_sn_average())
+          << "</td><td class=\"n\">"
+          << Fig(*l, bench.has_gap_national_average(), bench.gap_national_average())
+          << "</td></tr></table>";
+      } else {
+        h << "<p class=\"muted\">No published comparators held.</p>";
+      }
+      h << Chart(*l);
       h << "<p class=\"key muted\"><span>&#9644; value</span><span>- - target</span>"
            "<span>&middot;&middot;&middot; statistical neighbour average</span></p>";
       for (const v1::Flag& f : l->flags()) {

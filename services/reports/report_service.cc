@@ -168,6 +168,19 @@ absl::StatusOr<v1::Scorecard> ReportService::BuildScorecard(
   absl::StatusOr<std::vector<v1::Indicator>> catalogue = indicators_.ListIndicators();
   if (!catalogue.ok()) return catalogue.status();
 
+  std::map<std::string, std::vector<v1::Milestone>> own_milestones;
+  std::map<std::string, std::vector<v1::Milestone>> default_milestones;
+  using Trajectories = std::map<std::string, std::vector<v1::Milestone>>;
+  for (const auto& [la_code, into] :
+       {std::pair<std::string, Trajectories*>{request.la_code(), &own_milestones},
+        std::pair<std::string, Trajectories*>{"", &default_milestones}}) {
+    v1::ListMilestonesRequest m;
+    m.set_la_code(la_code);
+    absl::StatusOr<std::vector<v1::Milestone>> milestones = indicators_.ListMilestones(m);
+    if (!milestones.ok()) return milestones.status();
+    for (v1::Milestone& x : *milestones) (*into)[x.indicator_code()].push_back(std::move(x));
+  }
+
   v1::Scorecard card;
   card.set_la_code(request.la_code());
   card.set_la_name(la->name());
@@ -188,14 +201,11 @@ absl::StatusOr<v1::Scorecard> ReportService::BuildScorecard(
     if (auto t = target_by_code.find(indicator.code()); t != target_by_code.end()) {
       figures.target = t->second;
     }
-    for (const std::string& la_code : {request.la_code(), std::string()}) {
-      v1::ListMilestonesRequest m;
-      m.set_indicator_code(indicator.code());
-      m.set_la_code(la_code);
-      absl::StatusOr<std::vector<v1::Milestone>> milestones = indicators_.ListMilestones(m);
-      if (!milestones.ok()) return milestones.status();
-      if (!milestones->empty()) {
-        figures.milestones = *std::move(milestones);
+    // The LA's own trajectory, else the default for every LA.
+    for (const auto* trajectories : {&own_milestones, &default_milestones}) {
+      auto it = trajectories->find(indicator.code());
+      if (it != trajectories->end()) {
+        figures.milestones = it->second;
         break;
       }
     }

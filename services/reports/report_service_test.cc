@@ -201,6 +201,24 @@ TEST_F(ReportServiceTest, CachedUntilAWriteChangesTheKey) {
   }
 }
 
+TEST_F(ReportServiceTest, TrajectoryMilestonesLaOwnBeforeDefault) {
+  v1::SetMilestonesRequest every_la;
+  every_la.set_indicator_code("6.10");
+  v1::Milestone* m = every_la.add_milestones();
+  m->set_month("2018-12");
+  m->set_target_value(90);
+  ASSERT_TRUE(indicators_->SetMilestones(every_la).ok());
+  v1::SetMilestonesRequest own = every_la;
+  own.set_la_code("372");
+  own.mutable_milestones(0)->set_month("2019-03");
+  own.mutable_milestones(0)->set_target_value(98);
+  ASSERT_TRUE(indicators_->SetMilestones(own).ok());
+  auto lines = October();
+  EXPECT_EQ(lines["6.10"].next_milestone().month(), "2019-03");
+  EXPECT_NEAR(lines["6.10"].distance_to_milestone(), 98 - 86.6, 1e-9);
+  EXPECT_FALSE(lines["6.11"].has_next_milestone());
+}
+
 TEST_F(ReportServiceTest, MonthWithoutDataIsNotFound) {
   v1::GetScorecardRequest r;
   r.set_la_code("372");

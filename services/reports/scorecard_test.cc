@@ -153,5 +153,23 @@ TEST(BuildLineTest, FlagsSmallDenominatorsAndRevisions) {
   EXPECT_EQ(line.outturns(0).financial_year(), "2013-14");
 }
 
+TEST(BuildLineTest, DistanceToTheNextMilestone) {
+  // "Reduce from 45 to 30 by July 2017, then to 20 by December 2017."
+  IndicatorFigures f;
+  f.indicator = Ind(v1::POLARITY_LOW, v1::UNIT_COUNT, v1::PERIOD_TYPE_MONTH_END);
+  f.months["2017-08"] = V("2017-08", 27);
+  for (const auto& [month, target] : {std::pair{"2017-07", 30.0}, std::pair{"2017-12", 20.0}}) {
+    v1::Milestone m;
+    m.set_month(month);
+    m.set_target_value(target);
+    f.milestones.push_back(m);
+  }
+  v1::ScorecardLine line = BuildLine(f, Month(2017, 8));
+  EXPECT_EQ(line.next_milestone().month(), "2017-12");
+  EXPECT_DOUBLE_EQ(line.distance_to_milestone(), -7);  // 7 still to go
+  v1::ScorecardLine later = BuildLine(f, Month(2018, 1));
+  EXPECT_FALSE(later.has_next_milestone());
+}
+
 }  // namespace
 }  // namespace carescore::reports
