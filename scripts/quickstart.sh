@@ -12,7 +12,7 @@ root=$(pwd)
 
 ./scripts/install-deps.sh
 cmake --preset release
-cmake --build --preset release -j "$(nproc)"
+cmake --build --preset release -j "$(nproc)" --target carescored carescore
 
 bin="$root/build/release/bin"
 listen="${CARESCORE_LISTEN:-127.0.0.1:50051}"
