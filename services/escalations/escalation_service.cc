@@ -55,6 +55,15 @@ std::string StatusWord(v1::EscalationStatus s) {
   }
 }
 
+// The response type that carries an escalation, from the escalation.
+template <typename Response>
+absl::StatusOr<Response> WithEscalation(absl::StatusOr<v1::Escalation> e) {
+  if (!e.ok()) return e.status();
+  Response response;
+  *response.mutable_escalation() = *std::move(e);
+  return response;
+}
+
 std::string ActorOf(const std::string& actor) { return actor.empty() ? "anonymous" : actor; }
 
 absl::Status Required(const std::string& value, absl::string_view field) {
@@ -278,7 +287,7 @@ absl::StatusOr<v1::Escalation> EscalationService::Transition(
 
 absl::StatusOr<v1::RespondToEscalationResponse> EscalationService::RespondToEscalation(
     const v1::RespondToEscalationRequest& request) {
-  absl::StatusOr<v1::Escalation> e = Transition(
+  return WithEscalation<v1::RespondToEscalationResponse>(Transition(
       request.id(), request.actor(), v1::TRANSITION_KIND_RESPONDED, &request.at(), request.note(),
       [](v1::Escalation& x, absl::Time, WorkingCalendar&) {
         if (x.status() == v1::ESCALATION_STATUS_RESPONDED) {
@@ -287,16 +296,12 @@ absl::StatusOr<v1::RespondToEscalationResponse> EscalationService::RespondToEsca
         }
         x.set_status(v1::ESCALATION_STATUS_RESPONDED);
         return absl::OkStatus();
-      });
-  if (!e.ok()) return e.status();
-  v1::RespondToEscalationResponse response;
-  *response.mutable_escalation() = *std::move(e);
-  return response;
+      }));
 }
 
 absl::StatusOr<v1::EscalateEscalationResponse> EscalationService::EscalateEscalation(
     const v1::EscalateEscalationRequest& request) {
-  absl::StatusOr<v1::Escalation> e = Transition(
+  return WithEscalation<v1::EscalateEscalationResponse>(Transition(
       request.id(), request.actor(), v1::TRANSITION_KIND_ESCALATED, &request.at(), request.note(),
       [this, &request](v1::Escalation& x, absl::Time when, WorkingCalendar& calendar) {
         const int target = request.to_stage() == 0 ? x.stage() + 1 : request.to_stage();
@@ -319,11 +324,7 @@ absl::StatusOr<v1::EscalateEscalationResponse> EscalationService::EscalateEscala
         x.set_due_date(FormatDate(calendar.AddWorkingDays(
             LocalDay(when), ladder_.Find(target)->response_working_days())));
         return absl::OkStatus();
-      });
-  if (!e.ok()) return e.status();
-  v1::EscalateEscalationResponse response;
-  *response.mutable_escalation() = *std::move(e);
-  return response;
+      }));
 }
 
 absl::StatusOr<v1::ResolveEscalationResponse> EscalationService::ResolveEscalation(
@@ -331,33 +332,25 @@ absl::StatusOr<v1::ResolveEscalationResponse> EscalationService::ResolveEscalati
   if (request.outcome().empty()) {
     return absl::InvalidArgumentError("outcome is required: what was agreed or done");
   }
-  absl::StatusOr<v1::Escalation> e = Transition(
+  return WithEscalation<v1::ResolveEscalationResponse>(Transition(
       request.id(), request.actor(), v1::TRANSITION_KIND_RESOLVED, &request.at(),
       request.outcome(), [&request](v1::Escalation& x, absl::Time, WorkingCalendar&) {
         x.set_status(v1::ESCALATION_STATUS_RESOLVED);
         x.set_outcome(request.outcome());
         x.set_due_date("");
         return absl::OkStatus();
-      });
-  if (!e.ok()) return e.status();
-  v1::ResolveEscalationResponse response;
-  *response.mutable_escalation() = *std::move(e);
-  return response;
+      }));
 }
 
 absl::StatusOr<v1::WithdrawEscalationResponse> EscalationService::WithdrawEscalation(
     const v1::WithdrawEscalationRequest& request) {
-  absl::StatusOr<v1::Escalation> e = Transition(
+  return WithEscalation<v1::WithdrawEscalationResponse>(Transition(
       request.id(), request.actor(), v1::TRANSITION_KIND_WITHDRAWN, &request.at(), request.note(),
       [](v1::Escalation& x, absl::Time, WorkingCalendar&) {
         x.set_status(v1::ESCALATION_STATUS_WITHDRAWN);
         x.set_due_date("");
         return absl::OkStatus();
-      });
-  if (!e.ok()) return e.status();
-  v1::WithdrawEscalationResponse response;
-  *response.mutable_escalation() = *std::move(e);
-  return response;
+      }));
 }
 
 absl::StatusOr<v1::ReferToCafcassResponse> EscalationService::ReferToCafcass(
@@ -365,18 +358,14 @@ absl::StatusOr<v1::ReferToCafcassResponse> EscalationService::ReferToCafcass(
   if (ladder_.ReferralStage() == 0) {
     return absl::FailedPreconditionError("the configured ladder has no referral stage");
   }
-  absl::StatusOr<v1::Escalation> e = Transition(
+  return WithEscalation<v1::ReferToCafcassResponse>(Transition(
       request.id(), request.actor(), v1::TRANSITION_KIND_REFERRED_TO_CAFCASS, &request.at(),
       request.note(), [this](v1::Escalation& x, absl::Time, WorkingCalendar&) {
         x.set_stage(ladder_.ReferralStage());
         x.set_status(v1::ESCALATION_STATUS_REFERRED_TO_CAFCASS);
         x.set_due_date("");
         return absl::OkStatus();
-      });
-  if (!e.ok()) return e.status();
-  v1::ReferToCafcassResponse response;
-  *response.mutable_escalation() = *std::move(e);
-  return response;
+      }));
 }
 
 absl::StatusOr<v1::GetEscalationResponse> EscalationService::GetEscalation(
