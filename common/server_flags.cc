@@ -29,6 +29,15 @@ void AddServerFlags(CLI::App& app, ServerFlags& flags) {
       ->capture_default_str();
 }
 
+void AddVersionLeaseFlag(CLI::App& app, double& milliseconds) {
+  app.add_option("--version-lease-ms", milliseconds,
+                 "How long other services may hold a data version before asking again; "
+                 "writes are answered that long after they commit (0: never held)")
+      ->envname("CARESCORE_VERSION_LEASE_MS")
+      ->check(CLI::Range(0.0, 10000.0))
+      ->capture_default_str();
+}
+
 absl::StatusOr<ServerOptions> PrepareServer(const ServerFlags& flags) {
   absl::Status logging = ConfigureLogging(flags.log_format, flags.log_level);
   if (!logging.ok()) return logging;

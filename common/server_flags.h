@@ -24,6 +24,12 @@ struct ServerFlags {
 
 void AddServerFlags(CLI::App& app, ServerFlags& flags);
 
+// --version-lease-ms (CARESCORE_VERSION_LEASE_MS) for the services whose
+// versions others cache (common/version_lease.h). Read `milliseconds`
+// after parsing; it holds the default until then.
+void AddVersionLeaseFlag(CLI::App& app, double& milliseconds);
+inline constexpr double kDefaultVersionLeaseMs = 100;
+
 // What every server does once its flags are parsed: configures logging and
 // creates the data folder. Returns the options to serve with;
 // InvalidArgument for a bad logging flag, Unavailable if the folder cannot

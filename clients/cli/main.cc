@@ -503,6 +503,13 @@ absl::Status ListNeighbours(Client& client, const std::string& la, const std::st
 
 std::string Words(v1::Direction d) { return reports::DirectionWord(d); }
 
+// Which comparators a scorecard row shows.
+std::string ComparatorsWord(const v1::ComparatorFigures& c) {
+  if (c.source() == v1::COMPARATOR_SOURCE_PUBLISHED) return "published " + c.financial_year();
+  if (c.source() == v1::COMPARATOR_SOURCE_COMPUTED) return "computed " + c.financial_year();
+  return "";
+}
+
 absl::Status Scorecard(Client& client, const std::string& la, const std::string& month,
                        const std::string& as_of) {
   v1::GetScorecardRequest request;
@@ -520,11 +527,15 @@ absl::Status Scorecard(Client& client, const std::string& la, const std::string&
   if (!s.ok()) return s;
   Table table({"section", "code", "title", "value", "numerator", "denominator", "previous_value",
                "dot", "rag", "ytd", "target_red", "target_green", "sn_average",
-               "national_average", "flags"});
+               "national_average", "flags", "comparators", "quartile", "rank"});
   for (const v1::ScorecardLine& l : response.scorecard().lines()) {
     std::vector<std::string> flags;
     for (const v1::Flag& f : l.flags()) flags.push_back(f.message());
     const v1::Target& t = l.target();
+    // Published comparators, else computed ones (reports/scorecard.h).
+    static const v1::ComparatorFigures kNone;
+    const v1::ComparatorFigures* headline = reports::HeadlineComparators(l);
+    const v1::ComparatorFigures& c = headline != nullptr ? *headline : kNone;
     // Thresholds, or the range for range indicators.
     const bool range = t.kind() == v1::TARGET_KIND_RANGE;
     const int places = l.decimal_places();
@@ -541,9 +552,12 @@ absl::Status Scorecard(Client& client, const std::string& la, const std::string&
                         : Optional(t.has_red_threshold(), t.red_threshold()),
                   range ? Optional(t.has_range_high(), t.range_high())
                         : Optional(t.has_green_threshold(), t.green_threshold()),
-                  Optional(l.published().has_sn_average(), l.published().sn_average()),
-                  Optional(l.published().has_national_average(), l.published().national_average()),
-                  absl::StrJoin(flags, "; ")});
+                  Optional(c.has_sn_average(), c.sn_average()),
+                  Optional(c.has_national_average(), c.national_average()),
+                  absl::StrJoin(flags, "; "), ComparatorsWord(c),
+                  c.rank() > 0 ? nlohmann::json(benchmarks::BandLetter(c.quartile())) : nlohmann::json(nullptr),
+                  c.rank() > 0 ? nlohmann::json(absl::StrCat(c.rank(), " of ", c.rank_of()))
+                               : nlohmann::json(nullptr)});
   }
   return PrintTable(client, table);
 }

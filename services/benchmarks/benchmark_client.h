@@ -17,12 +17,20 @@
 
 namespace carescore::benchmarks {
 
+// The most indicators one BatchGetBenchmarks call may ask for.
+inline constexpr int kMaxBatchBenchmarks = 500;
+
 class BenchmarkReader {
  public:
   virtual ~BenchmarkReader() = default;
   // Every published comparator held for the LA, with the store's version.
   virtual absl::StatusOr<v1::ListPublishedComparatorsResponse> ListPublished(
       absl::string_view la_code) = 0;
+  // Computed comparators for many indicators (BatchGetBenchmarks).
+  virtual absl::StatusOr<v1::BatchGetBenchmarksResponse> BatchGet(
+      const v1::BatchGetBenchmarksRequest& request) = 0;
+  // The comparators' version with its lease (common/version_lease.h).
+  virtual absl::StatusOr<v1::GetComparatorsVersionResponse> GetVersion() = 0;
 };
 
 class GrpcBenchmarkReader final : public BenchmarkReader {
@@ -33,8 +41,20 @@ class GrpcBenchmarkReader final : public BenchmarkReader {
       : channel_(channel), timeout_(timeout) {}
   absl::StatusOr<v1::ListPublishedComparatorsResponse> ListPublished(
       absl::string_view la_code) override;
+  absl::StatusOr<v1::BatchGetBenchmarksResponse> BatchGet(
+      const v1::BatchGetBenchmarksRequest& request) override;
+  absl::StatusOr<v1::GetComparatorsVersionResponse> GetVersion() override;
 
  private:
+  // The stub for the slot's channel, made once it is set; shared.
+  absl::StatusOr<v1::BenchmarkService::Stub*> Stub();
+  // One unary call with the timeout; errors say they came from here.
+  template <typename Request, typename Response>
+  absl::StatusOr<Response> Call(
+      grpc::Status (v1::BenchmarkService::Stub::*method)(grpc::ClientContext*, const Request&,
+                                                         Response*),
+      const Request& request);
+
   const ChannelSlot& channel_;
   absl::Duration timeout_;
   absl::Mutex mu_;

@@ -46,4 +46,16 @@ grpc::Status BenchmarkGrpcService::ListRanks(grpc::ServerContext* /*context*/,
   return Reply(service_.ListRanks(*request), response);
 }
 
+grpc::Status BenchmarkGrpcService::BatchGetBenchmarks(grpc::ServerContext* /*context*/,
+                                                      const v1::BatchGetBenchmarksRequest* request,
+                                                      v1::BatchGetBenchmarksResponse* response) {
+  return Reply(service_.BatchGetBenchmarks(*request), response);
+}
+
+grpc::Status BenchmarkGrpcService::GetComparatorsVersion(
+    grpc::ServerContext* /*context*/, const v1::GetComparatorsVersionRequest* request,
+    v1::GetComparatorsVersionResponse* response) {
+  return Reply(service_.GetComparatorsVersion(*request), response);
+}
+
 }  // namespace carescore::benchmarks

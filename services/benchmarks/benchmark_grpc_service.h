@@ -30,6 +30,12 @@ class BenchmarkGrpcService final : public v1::BenchmarkService::Service {
                             v1::GetBenchmarkResponse* response) override;
   grpc::Status ListRanks(grpc::ServerContext* context, const v1::ListRanksRequest* request,
                          v1::ListRanksResponse* response) override;
+  grpc::Status BatchGetBenchmarks(grpc::ServerContext* context,
+                                  const v1::BatchGetBenchmarksRequest* request,
+                                  v1::BatchGetBenchmarksResponse* response) override;
+  grpc::Status GetComparatorsVersion(grpc::ServerContext* context,
+                                     const v1::GetComparatorsVersionRequest* request,
+                                     v1::GetComparatorsVersionResponse* response) override;
 
  private:
   BenchmarkService& service_;

@@ -48,6 +48,13 @@ absl::StatusOr<std::map<std::string, v1::LocalAuthority>> LasByCode(
   return by_code;
 }
 
+LaValue ToLaValue(const v1::Value& v) {
+  LaValue lv{v.la_code(), v.value(), std::nullopt, std::nullopt};
+  if (v.has_numerator()) lv.numerator = v.numerator();
+  if (v.has_denominator()) lv.denominator = v.denominator();
+  return lv;
+}
+
 // Every LA's value of one indicator in one period (values recorded as
 // missing are not values).
 absl::StatusOr<std::vector<LaValue>> AllValues(indicators::IndicatorReader& reader,
@@ -65,11 +72,7 @@ absl::StatusOr<std::vector<LaValue>> AllValues(indicators::IndicatorReader& read
   std::vector<LaValue> out;
   out.reserve(values->size());
   for (const v1::Value& v : *values) {
-    if (!v.has_value()) continue;
-    LaValue lv{v.la_code(), v.value(), std::nullopt, std::nullopt};
-    if (v.has_numerator()) lv.numerator = v.numerator();
-    if (v.has_denominator()) lv.denominator = v.denominator();
-    out.push_back(std::move(lv));
+    if (v.has_value()) out.push_back(ToLaValue(v));
   }
   return out;
 }
@@ -98,6 +101,83 @@ void FillGaps(v1::Benchmark& b, const v1::Indicator& indicator) {
 
 std::string Describe(const std::string& code, const std::string& la, const std::string& period) {
   return absl::StrCat(code, " for LA ", la, " in ", period);
+}
+
+
+// Computed comparators for `b.la_code()` from every LA's value of the
+// indicator in the period (`all`, not empty) and the LA's neighbours.
+void ComputeInto(v1::Benchmark& b, const v1::Indicator& indicator,
+                 const std::vector<LaValue>& all, const NeighbourList& sn,
+                 v1::SnAggregate asked) {
+  b.set_source(v1::COMPARATOR_SOURCE_COMPUTED);
+  b.set_la_count(static_cast<int32_t>(all.size()));
+  std::map<std::string, double> by_la;
+  for (const LaValue& v : all) by_la[v.la_code] = v.value;
+  auto own = by_la.find(b.la_code());
+  if (own != by_la.end()) {
+    b.set_value(own->second);
+  } else {
+    b.add_notes(absl::StrCat("no value held for LA ", b.la_code(), ": not ranked"));
+  }
+
+  if (std::optional<NationalFigure> national = National(all, indicator)) {
+    b.set_national_average(national->value);
+    b.set_national_method(national->method);
+    if (national->method == v1::NATIONAL_METHOD_MEAN) {
+      b.add_notes("no numerators and denominators for every LA: the national figure is the "
+                  "mean of LA values, not pooled");
+    }
+  }
+
+  const v1::SnAggregate aggregate =
+      asked == v1::SN_AGGREGATE_MEDIAN ? v1::SN_AGGREGATE_MEDIAN : v1::SN_AGGREGATE_MEAN;
+  b.set_sn_aggregate(aggregate);
+  const v1::Polarity polarity = indicator.polarity();
+  if (sn.model.empty()) {
+    b.add_notes(sn.note);
+  } else {
+    b.set_model(sn.model);
+    b.set_sn_size(static_cast<int32_t>(sn.neighbours.size()));
+    std::vector<double> values;
+    for (const v1::Neighbour& n : sn.neighbours) {
+      auto it = by_la.find(n.neighbour_la_code());
+      if (it == by_la.end()) continue;
+      values.push_back(it->second);
+      if (IsRankable(polarity) &&
+          (!b.has_best_sn() || Better(it->second, b.best_sn(), polarity))) {
+        b.set_best_sn(it->second);
+        b.set_best_sn_la_code(n.neighbour_la_code());
+      }
+    }
+    b.set_sn_count(static_cast<int32_t>(values.size()));
+    if (sn.neighbours.empty()) {
+      b.add_notes(absl::StrCat("LA ", b.la_code(), " has no neighbours in model ", sn.model));
+    } else if (values.empty()) {
+      b.add_notes("no statistical neighbour has a value");
+    } else {
+      b.set_sn_average(Aggregate(values, aggregate));
+    }
+  }
+
+  if (!IsRankable(polarity)) {
+    b.add_notes("no polarity: averages only, no rank, best or quartile");
+  } else {
+    const std::vector<Ranked> ranked = RankAll(all, polarity);
+    b.set_rank_of(static_cast<int32_t>(ranked.size()));
+    for (const Ranked& r : ranked) {
+      if (r.la_code == b.la_code()) b.set_rank(r.rank);
+    }
+    if (!indicator.quartiles()) {
+      b.add_notes("the DfE does not band this measure into quartiles (its range is too small)");
+    } else {
+      std::vector<double> values;
+      for (const LaValue& v : all) values.push_back(v.value);
+      const Quartiles q = QuartilesOf(std::move(values));
+      b.set_top_quartile_threshold(TopQuartileThreshold(q, polarity));
+      if (b.has_value()) b.set_quartile(Band(b.value(), q, polarity));
+    }
+  }
+  FillGaps(b, indicator);
 }
 
 }  // namespace
@@ -146,6 +226,7 @@ absl::StatusOr<v1::ImportNeighboursResponse> BenchmarkService::ImportNeighbours(
   for (v1::Neighbour& n : neighbours) n.clear_row();
   absl::Status stored = store_.ReplaceNeighbours(model, neighbours);
   if (!stored.ok()) return stored;
+  fence_.AfterCommit();
   std::set<std::string> covered;
   for (const v1::Neighbour& n : neighbours) covered.insert(n.la_code());
   v1::ImportNeighboursResponse response;
@@ -253,6 +334,7 @@ BenchmarkService::ImportPublishedComparators(const v1::ImportPublishedComparator
   for (v1::PublishedComparator& c : comparators) c.clear_row();
   absl::Status stored = store_.UpsertPublished(comparators);
   if (!stored.ok()) return stored;
+  fence_.AfterCommit();
   v1::ImportPublishedComparatorsResponse response;
   response.set_written(static_cast<int32_t>(comparators.size()));
   return response;
@@ -348,79 +430,117 @@ absl::StatusOr<v1::GetBenchmarkResponse> BenchmarkService::GetBenchmark(
     return absl::NotFoundError(absl::StrCat("no LA has a value of ", request.indicator_code(),
                                             " in ", period, ": nothing to compute comparators from"));
   }
-  std::map<std::string, double> by_la;
-  for (const LaValue& v : *all) by_la[v.la_code] = v.value;
-  auto own = by_la.find(request.la_code());
-  if (own != by_la.end()) {
-    b.set_value(own->second);
-  } else {
-    b.add_notes(absl::StrCat("no value held for LA ", request.la_code(), ": not ranked"));
+  absl::StatusOr<NeighbourList> sn = Neighbours(request.model(), request.la_code());
+  if (!sn.ok()) return sn.status();
+  ComputeInto(b, *indicator, *all, *sn, request.sn_aggregate());
+  return response;
+}
+
+absl::StatusOr<NeighbourList> BenchmarkService::Neighbours(const std::string& model,
+                                                          const std::string& la_code) {
+  NeighbourList sn;
+  absl::StatusOr<std::string> resolved = ResolveModel(model);
+  if (resolved.status().code() == absl::StatusCode::kNotFound) {
+    sn.note = std::string(resolved.status().message());
+    return sn;
+  }
+  if (!resolved.ok()) return resolved.status();
+  absl::StatusOr<std::vector<v1::Neighbour>> neighbours = store_.ListNeighbours(*resolved, la_code);
+  if (!neighbours.ok()) return neighbours.status();
+  sn.model = *resolved;
+  sn.neighbours = *std::move(neighbours);
+  return sn;
+}
+
+absl::StatusOr<v1::BatchGetBenchmarksResponse> BenchmarkService::BatchGetBenchmarks(
+    const v1::BatchGetBenchmarksRequest& request) {
+  if (!IsLaCode(request.la_code())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("la_code \"", request.la_code(), "\" is not a DfE LA code (three digits)"));
+  }
+  if (request.indicator_codes().empty() || request.indicator_codes_size() > kMaxBatchBenchmarks) {
+    return absl::InvalidArgumentError(absl::StrCat("indicator_codes: give 1 to ", kMaxBatchBenchmarks,
+                                                   " codes, not ", request.indicator_codes_size()));
+  }
+  // The periods asked, month first.
+  std::vector<std::pair<v1::PeriodKind, std::string>> periods;
+  if (!request.month().empty()) {
+    absl::Status s = Month::Parse(request.month()).status();
+    if (!s.ok()) return absl::InvalidArgumentError(absl::StrCat("month: ", s.message()));
+    periods.emplace_back(v1::PERIOD_KIND_MONTH, request.month());
+  }
+  if (!request.financial_year().empty()) {
+    absl::Status s = FinancialYear::Parse(request.financial_year()).status();
+    if (!s.ok()) return absl::InvalidArgumentError(absl::StrCat("financial_year: ", s.message()));
+    periods.emplace_back(v1::PERIOD_KIND_FINANCIAL_YEAR, request.financial_year());
+  }
+  if (periods.empty()) return absl::InvalidArgumentError("a month or a financial year is required");
+  absl::StatusOr<std::map<std::string, v1::LocalAuthority>> las = LasByCode(indicators_);
+  if (!las.ok()) return las.status();
+  if (las->count(request.la_code()) == 0) {
+    return absl::NotFoundError(absl::StrCat("no LA with code ", request.la_code()));
+  }
+  absl::StatusOr<std::vector<v1::Indicator>> catalogue = indicators_.ListIndicators();
+  if (!catalogue.ok()) return catalogue.status();
+  std::map<std::string, const v1::Indicator*> known;
+  for (const v1::Indicator& i : *catalogue) known[i.code()] = &i;
+  std::vector<std::string> codes;  // Known, each once, in the order asked.
+  std::set<std::string> seen;
+  for (const std::string& code : request.indicator_codes()) {
+    if (known.count(code) != 0 && seen.insert(code).second) codes.push_back(code);
   }
 
-  if (std::optional<NationalFigure> national = National(*all, *indicator)) {
-    b.set_national_average(national->value);
-    b.set_national_method(national->method);
-    if (national->method == v1::NATIONAL_METHOD_MEAN) {
-      b.add_notes("no numerators and denominators for every LA: the national figure is the "
-                  "mean of LA values, not pooled");
+  v1::BatchGetBenchmarksResponse response;
+  std::optional<NeighbourList> sn;
+  std::set<std::string> answered;
+  for (const auto& [kind, period] : periods) {
+    if (codes.empty()) break;
+    // Every LA's values of every asked indicator in the period, in one read.
+    v1::ListValuesRequest values_request;
+    values_request.set_period_kind(kind);
+    values_request.set_from_period(period);
+    values_request.set_to_period(period);
+    for (const std::string& code : codes) values_request.add_indicator_codes(code);
+    if (request.has_as_of()) *values_request.mutable_as_of() = request.as_of();
+    values_request.set_page_size(10000);
+    absl::StatusOr<std::vector<v1::Value>> values = indicators_.ListValues(values_request);
+    if (!values.ok()) return values.status();
+    std::map<std::string, std::vector<LaValue>> by_code;
+    for (const v1::Value& v : *values) {
+      if (v.has_value()) by_code[v.indicator_code()].push_back(ToLaValue(v));
     }
-  }
-
-  const v1::SnAggregate aggregate = request.sn_aggregate() == v1::SN_AGGREGATE_MEDIAN
-                                        ? v1::SN_AGGREGATE_MEDIAN
-                                        : v1::SN_AGGREGATE_MEAN;
-  b.set_sn_aggregate(aggregate);
-  const v1::Polarity polarity = indicator->polarity();
-  absl::StatusOr<std::string> model = ResolveModel(request.model());
-  if (!model.ok() && model.status().code() != absl::StatusCode::kNotFound) return model.status();
-  if (!model.ok()) {
-    b.add_notes(std::string(model.status().message()));
-  } else {
-    b.set_model(*model);
-    absl::StatusOr<std::vector<v1::Neighbour>> neighbours =
-        store_.ListNeighbours(*model, request.la_code());
-    if (!neighbours.ok()) return neighbours.status();
-    b.set_sn_size(static_cast<int32_t>(neighbours->size()));
-    std::vector<double> values;
-    for (const v1::Neighbour& n : *neighbours) {
-      auto it = by_la.find(n.neighbour_la_code());
-      if (it == by_la.end()) continue;
-      values.push_back(it->second);
-      if (IsRankable(polarity) &&
-          (!b.has_best_sn() || Better(it->second, b.best_sn(), polarity))) {
-        b.set_best_sn(it->second);
-        b.set_best_sn_la_code(n.neighbour_la_code());
+    for (const std::string& code : codes) {
+      auto found = by_code.find(code);
+      if (found == by_code.end()) continue;
+      if (!sn.has_value()) {
+        absl::StatusOr<NeighbourList> list = Neighbours(request.model(), request.la_code());
+        if (!list.ok()) return list.status();
+        sn = *std::move(list);
       }
-    }
-    b.set_sn_count(static_cast<int32_t>(values.size()));
-    if (neighbours->empty()) {
-      b.add_notes(absl::StrCat("LA ", request.la_code(), " has no neighbours in model ", *model));
-    } else if (values.empty()) {
-      b.add_notes("no statistical neighbour has a value");
-    } else {
-      b.set_sn_average(Aggregate(values, aggregate));
+      const v1::Indicator& indicator = *known.at(code);
+      v1::Benchmark& b = *response.add_benchmarks();
+      b.set_la_code(request.la_code());
+      b.set_indicator_code(code);
+      b.set_decimal_places(indicator.effective_decimal_places());
+      SetPeriod(b, kind, period);
+      ComputeInto(b, indicator, found->second, *sn, request.sn_aggregate());
+      answered.insert(code);
     }
   }
+  std::set<std::string> unanswered;
+  for (const std::string& code : request.indicator_codes()) {
+    if (answered.count(code) == 0 && unanswered.insert(code).second) response.add_no_values(code);
+  }
+  return response;
+}
 
-  if (!IsRankable(polarity)) {
-    b.add_notes("no polarity: averages only, no rank, best or quartile");
-  } else {
-    const std::vector<Ranked> ranked = RankAll(*all, polarity);
-    b.set_rank_of(static_cast<int32_t>(ranked.size()));
-    for (const Ranked& r : ranked) {
-      if (r.la_code == request.la_code()) b.set_rank(r.rank);
-    }
-    if (!indicator->quartiles()) {
-      b.add_notes("the DfE does not band this measure into quartiles (its range is too small)");
-    } else {
-      std::vector<double> values;
-      for (const LaValue& v : *all) values.push_back(v.value);
-      const Quartiles q = QuartilesOf(std::move(values));
-      b.set_top_quartile_threshold(TopQuartileThreshold(q, polarity));
-      if (b.has_value()) b.set_quartile(Band(b.value(), q, polarity));
-    }
-  }
-  FillGaps(b, *indicator);
+absl::StatusOr<v1::GetComparatorsVersionResponse> BenchmarkService::GetComparatorsVersion(
+    const v1::GetComparatorsVersionRequest& /*request*/) {
+  absl::StatusOr<int64_t> version = store_.Version();
+  if (!version.ok()) return version.status();
+  v1::GetComparatorsVersionResponse response;
+  response.set_version(*version);
+  *response.mutable_lease() = LeaseToProto(fence_.lease());
   return response;
 }
 

@@ -11,16 +11,29 @@
 
 #include "absl/status/statusor.h"
 #include "carescore/v1/benchmarks.pb.h"
+#include "common/version_lease.h"
+#include "services/benchmarks/benchmark_client.h"
 #include "services/benchmarks/benchmark_store.h"
 #include "services/indicators/indicator_client.h"
 
 namespace carescore::benchmarks {
 
+// An LA's statistical neighbours as used for one computation.
+struct NeighbourList {
+  std::string model;  // Empty: no model held (`note` says so).
+  std::vector<v1::Neighbour> neighbours;
+  std::string note;
+};
+
 class BenchmarkService {
  public:
   // Both outlive *this.
-  BenchmarkService(BenchmarkStore& store, indicators::IndicatorReader& indicators)
-      : store_(store), indicators_(indicators) {}
+  // Both outlive *this. `version_lease`: how long callers may hold the
+  // comparators' version; writes wait that long before they are answered
+  // (common/version_lease.h).
+  BenchmarkService(BenchmarkStore& store, indicators::IndicatorReader& indicators,
+                   absl::Duration version_lease = absl::ZeroDuration())
+      : store_(store), indicators_(indicators), fence_(version_lease) {}
 
   absl::StatusOr<v1::ImportNeighboursResponse> ImportNeighbours(
       const v1::ImportNeighboursRequest& request);
@@ -33,13 +46,21 @@ class BenchmarkService {
       const v1::ListPublishedComparatorsRequest& request);
   absl::StatusOr<v1::GetBenchmarkResponse> GetBenchmark(const v1::GetBenchmarkRequest& request);
   absl::StatusOr<v1::ListRanksResponse> ListRanks(const v1::ListRanksRequest& request);
+  absl::StatusOr<v1::BatchGetBenchmarksResponse> BatchGetBenchmarks(
+      const v1::BatchGetBenchmarksRequest& request);
+  absl::StatusOr<v1::GetComparatorsVersionResponse> GetComparatorsVersion(
+      const v1::GetComparatorsVersionRequest& request);
 
  private:
   // The model asked for, or the latest; NotFound if there is none.
   absl::StatusOr<std::string> ResolveModel(const std::string& requested);
+  // The LA's neighbours in the model asked for (or the latest); with no
+  // model at all, an empty model and a note saying so.
+  absl::StatusOr<NeighbourList> Neighbours(const std::string& model, const std::string& la_code);
 
   BenchmarkStore& store_;
   indicators::IndicatorReader& indicators_;
+  WriteFence fence_;
 };
 
 }  // namespace carescore::benchmarks

@@ -2,10 +2,12 @@
 
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <map>
 
 #include "clients/cli/import_formats.h"
 #include "common/csv.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/benchmarks/comparators.h"
 #include "services/benchmarks/sqlite_benchmark_store.h"
@@ -371,6 +373,70 @@ TEST_F(BenchmarkServiceTest, HandMadeMonthWithMissingAndPooling) {
   EXPECT_EQ(x.rank_of(), 3);
   EXPECT_EQ(x.gap_best_sn().position(), v1::POSITION_WORSE);
   EXPECT_EQ(x.gap_sn_average().position(), v1::POSITION_BETTER);
+}
+
+// The batch gives, for every code, exactly what GetBenchmark computes.
+TEST_F(BenchmarkServiceTest, BatchEqualsOneByOneOnNationalOutturns) {
+  ImportCatalogue(kEngland + "/indicators.csv");
+  ImportOutturns(kEngland + "/outturns.csv");
+  ImportNeighbours(kEngland + "/statistical_neighbours_2025.csv", "2025");
+  const std::vector<std::string> codes = {"CPP_Abuse_Rate", "CareLeaverAcc", "CPP_rate",
+                                          "CP_conf_15days", "NoSuchCode", "CareLeaverAcc"};
+  v1::BatchGetBenchmarksRequest batch;
+  batch.set_la_code("372");
+  batch.set_financial_year("2024-25");
+  for (const std::string& c : codes) batch.add_indicator_codes(c);
+  auto got = service_->BatchGetBenchmarks(batch);
+  ASSERT_TRUE(got.ok()) << got.status();
+  ASSERT_EQ(got->benchmarks_size(), 4);  // The repeat answered once.
+  ASSERT_EQ(got->no_values_size(), 1);
+  EXPECT_EQ(got->no_values(0), "NoSuchCode");
+  for (int i = 0; i < 4; ++i) {
+    const v1::Benchmark& b = got->benchmarks(i);
+    EXPECT_EQ(b.indicator_code(), codes[static_cast<size_t>(i)]);
+    auto one = Computed("372", b.indicator_code(), "2024-25");
+    ASSERT_TRUE(one.ok()) << one.status();
+    EXPECT_EQ(b.DebugString(), one->DebugString());
+    EXPECT_GT(b.la_count(), 140);
+  }
+  EXPECT_EQ(got->benchmarks(1).quartile(), v1::QUARTILE_BAND_B);  // CareLeaverAcc, on Q3
+
+  // A month and a year together: the month has no values here.
+  batch.set_month("2024-06");
+  auto both = service_->BatchGetBenchmarks(batch);
+  ASSERT_TRUE(both.ok());
+  EXPECT_EQ(both->benchmarks_size(), 4);
+  for (const auto& b : both->benchmarks()) EXPECT_EQ(b.financial_year(), "2024-25");
+
+  for (const auto& [mutate, field] :
+       std::vector<std::pair<std::function<void(v1::BatchGetBenchmarksRequest&)>, std::string>>{
+           {[](auto& r) { r.set_la_code("37"); }, "la_code"},
+           {[](auto& r) { r.clear_indicator_codes(); }, "indicator_codes"},
+           {[](auto& r) { r.set_month("2024-13"); }, "month"},
+           {[](auto& r) {
+              r.clear_month();
+              r.clear_financial_year();
+            },
+            "month or a financial year"}}) {
+    v1::BatchGetBenchmarksRequest bad = batch;
+    mutate(bad);
+    auto refused = service_->BatchGetBenchmarks(bad);
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << field;
+    EXPECT_THAT(std::string(refused.status().message()), ::testing::HasSubstr(field));
+  }
+  v1::BatchGetBenchmarksRequest unknown = batch;
+  unknown.set_la_code("999");
+  EXPECT_EQ(service_->BatchGetBenchmarks(unknown).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(BenchmarkServiceTest, ComparatorsVersionRisesWithWritesAndCarriesTheLease) {
+  BenchmarkService leased(*store_, *reader_, absl::Milliseconds(30));
+  auto before = leased.GetComparatorsVersion({});
+  ASSERT_TRUE(before.ok());
+  EXPECT_EQ(before->lease().nanos(), 30000000);
+  ImportNeighbours(kEngland + "/statistical_neighbours_2025.csv", "2025");
+  auto after = leased.GetComparatorsVersion({});
+  EXPECT_GT(after->version(), before->version());
 }
 
 }  // namespace

@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
   CLI::App app{"carescore-benchmarks: benchmarking service"};
   carescore::ServerFlags flags;
   carescore::AddServerFlags(app, flags);
+  double lease_ms = carescore::kDefaultVersionLeaseMs;
+  carescore::AddVersionLeaseFlag(app, lease_ms);
   std::string indicators_address = "127.0.0.1:50051";
   app.add_option("--indicators", indicators_address, "The indicator service, host:port")
       ->envname("CARESCORE_INDICATORS")
@@ -40,7 +42,8 @@ int main(int argc, char** argv) {
   indicators_channel.Set(
       grpc::CreateChannel(indicators_address, grpc::InsecureChannelCredentials()));
   carescore::indicators::GrpcIndicatorReader indicators(indicators_channel);
-  carescore::benchmarks::BenchmarkService service(**store, indicators);
+  carescore::benchmarks::BenchmarkService service(**store, indicators,
+                                                  absl::Milliseconds(lease_ms));
   carescore::benchmarks::BenchmarkGrpcService grpc_service(service);
   absl::Status served = carescore::ServeUntilSignal(
       *options, {{carescore::v1::BenchmarkService::service_full_name(), &grpc_service}});

@@ -44,6 +44,8 @@ int main(int argc, char** argv) {
   CLI::App app{"carescored: all carescore services in one process"};
   carescore::ServerFlags flags;
   carescore::AddServerFlags(app, flags);
+  double lease_ms = carescore::kDefaultVersionLeaseMs;
+  carescore::AddVersionLeaseFlag(app, lease_ms);
   std::string ladder_file;
   carescore::escalations::AddLadderFlag(app, ladder_file);
   carescore::reports::ReportFlags report_flags;
@@ -59,7 +61,8 @@ int main(int argc, char** argv) {
   auto indicator_store =
       carescore::indicators::SqliteIndicatorStore::Open((dir / "indicators.db").string());
   if (!Opened(indicator_store, "indicators")) return 1;
-  carescore::indicators::IndicatorService indicators(**indicator_store);
+  carescore::indicators::IndicatorService indicators(**indicator_store,
+                                                    absl::Milliseconds(lease_ms));
   carescore::indicators::IndicatorGrpcService indicators_grpc(indicators);
 
   carescore::ChannelSlot in_process;
@@ -68,7 +71,8 @@ int main(int argc, char** argv) {
   auto benchmark_store =
       carescore::benchmarks::SqliteBenchmarkStore::Open((dir / "benchmarks.db").string());
   if (!Opened(benchmark_store, "benchmarks")) return 1;
-  carescore::benchmarks::BenchmarkService benchmarks(**benchmark_store, indicator_reader);
+  carescore::benchmarks::BenchmarkService benchmarks(**benchmark_store, indicator_reader,
+                                                     absl::Milliseconds(lease_ms));
   carescore::benchmarks::BenchmarkGrpcService benchmarks_grpc(benchmarks);
 
   absl::StatusOr<carescore::escalations::Ladder> ladder =

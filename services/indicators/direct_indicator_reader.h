@@ -69,12 +69,11 @@ class DirectIndicatorReader final : public IndicatorReader {
     if (!got.ok()) return got.status();
     return std::vector<v1::Value>(got->values().begin(), got->values().end());
   }
-  absl::StatusOr<int64_t> GetDataVersion(absl::string_view la_code) override {
+  absl::StatusOr<v1::GetDataVersionResponse> GetDataVersion(absl::string_view la_code) override {
     v1::GetDataVersionRequest r;
     r.set_la_code(std::string(la_code));
     auto got = service_.GetDataVersion(r);
-    if (!got.ok()) return got.status();
-    return got->data_version();
+    return got;
   }
 
  private:

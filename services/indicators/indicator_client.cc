@@ -138,7 +138,8 @@ absl::StatusOr<std::vector<v1::Value>> GrpcIndicatorReader::ListValueHistory(
   return std::vector<v1::Value>(response.values().begin(), response.values().end());
 }
 
-absl::StatusOr<int64_t> GrpcIndicatorReader::GetDataVersion(absl::string_view la_code) {
+absl::StatusOr<v1::GetDataVersionResponse> GrpcIndicatorReader::GetDataVersion(
+    absl::string_view la_code) {
   absl::StatusOr<v1::IndicatorService::Stub*> stub = Stub();
   if (!stub.ok()) return stub.status();
   v1::GetDataVersionRequest request;
@@ -148,7 +149,7 @@ absl::StatusOr<int64_t> GrpcIndicatorReader::GetDataVersion(absl::string_view la
   Prepare(ctx);
   absl::Status s = FromIndicators((*stub)->GetDataVersion(&ctx, request, &response));
   if (!s.ok()) return s;
-  return response.data_version();
+  return response;
 }
 
 }  // namespace carescore::indicators

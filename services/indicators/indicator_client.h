@@ -38,7 +38,8 @@ class IndicatorReader {
   // Every revision, oldest first; empty if the value was never written.
   virtual absl::StatusOr<std::vector<v1::Value>> ListValueHistory(
       const v1::ListValueHistoryRequest& request) = 0;
-  virtual absl::StatusOr<int64_t> GetDataVersion(absl::string_view la_code) = 0;
+  // The LA's and all LAs' data versions, with their lease (version_lease.h).
+  virtual absl::StatusOr<v1::GetDataVersionResponse> GetDataVersion(absl::string_view la_code) = 0;
 };
 
 class GrpcIndicatorReader final : public IndicatorReader {
@@ -57,7 +58,7 @@ class GrpcIndicatorReader final : public IndicatorReader {
       const v1::ListMilestonesRequest& request) override;
   absl::StatusOr<std::vector<v1::Value>> ListValueHistory(
       const v1::ListValueHistoryRequest& request) override;
-  absl::StatusOr<int64_t> GetDataVersion(absl::string_view la_code) override;
+  absl::StatusOr<v1::GetDataVersionResponse> GetDataVersion(absl::string_view la_code) override;
 
  private:
   // The stub for the slot's channel, made once it is set. Stubs are

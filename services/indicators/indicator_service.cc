@@ -116,6 +116,7 @@ absl::StatusOr<v1::ImportLocalAuthoritiesResponse> IndicatorService::ImportLocal
   absl::Status stored = store_.UpsertLocalAuthorities(
       {request.local_authorities().begin(), request.local_authorities().end()});
   if (!stored.ok()) return stored;
+  fence_.AfterCommit();
   v1::ImportLocalAuthoritiesResponse response;
   response.set_written(request.local_authorities_size());
   return response;
@@ -184,6 +185,7 @@ absl::StatusOr<v1::ImportIndicatorsResponse> IndicatorService::ImportIndicators(
   for (v1::Indicator& i : indicators) i.clear_effective_decimal_places();
   absl::Status stored = store_.UpsertIndicators(indicators);
   if (!stored.ok()) return stored;
+  fence_.AfterCommit();
   v1::ImportIndicatorsResponse response;
   response.set_written(request.indicators_size());
   return response;
@@ -267,6 +269,7 @@ absl::StatusOr<v1::SetTargetsResponse> IndicatorService::SetTargets(
   if (!invalid.ok()) return invalid;
   absl::Status stored = store_.UpsertTargets({request.targets().begin(), request.targets().end()});
   if (!stored.ok()) return stored;
+  fence_.AfterCommit();
   v1::SetTargetsResponse response;
   response.set_written(request.targets_size());
   return response;
@@ -331,6 +334,7 @@ absl::StatusOr<v1::SetMilestonesResponse> IndicatorService::SetMilestones(
   absl::Status stored =
       store_.ReplaceMilestones(request.indicator_code(), request.la_code(), milestones);
   if (!stored.ok()) return stored;
+  fence_.AfterCommit();
   v1::SetMilestonesResponse response;
   response.set_written(static_cast<int32_t>(milestones.size()));
   return response;
@@ -389,7 +393,9 @@ absl::StatusOr<LoadReceipt> IndicatorService::Load(const std::string& source,
   absl::Status invalid = errors.ToStatus("values");
   if (!invalid.ok()) return invalid;
   for (v1::ValueInput& v : values) DeriveValue(catalogue->at(v.indicator_code()), v);
-  return store_.AppendValues(source, values);
+  absl::StatusOr<LoadReceipt> receipt = store_.AppendValues(source, values);
+  if (receipt.ok()) fence_.AfterCommit();
+  return receipt;
 }
 
 absl::StatusOr<v1::WriteValuesResponse> IndicatorService::WriteValues(
@@ -438,6 +444,15 @@ absl::StatusOr<v1::ListValuesResponse> IndicatorService::ListValues(
   if (!size.ok()) return size.status();
   query.la_code = request.la_code();
   query.indicator_code = request.indicator_code();
+  if (request.indicator_codes_size() > 500) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "indicator_codes: at most 500 codes, not ", request.indicator_codes_size()));
+  }
+  query.indicator_codes.assign(request.indicator_codes().begin(), request.indicator_codes().end());
+  if (!query.indicator_codes.empty() && !query.indicator_code.empty()) {
+    query.indicator_codes.push_back(query.indicator_code);  // Either one.
+    query.indicator_code.clear();
+  }
   query.from_period = request.from_period();
   query.to_period = request.to_period();
   query.include_missing = request.include_missing();
@@ -518,9 +533,13 @@ absl::StatusOr<v1::GetDataVersionResponse> IndicatorService::GetDataVersion(
   }
   absl::StatusOr<int64_t> version = store_.DataVersion(request.la_code());
   if (!version.ok()) return version.status();
+  absl::StatusOr<int64_t> all = store_.AllDataVersion();
+  if (!all.ok()) return all.status();
   v1::GetDataVersionResponse response;
   response.set_la_code(request.la_code());
   response.set_data_version(*version);
+  response.set_all_data_version(*all);
+  *response.mutable_lease() = LeaseToProto(fence_.lease());
   return response;
 }
 

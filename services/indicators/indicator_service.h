@@ -8,18 +8,26 @@
 // input (every bad row listed, with a google.rpc.BadRequest payload),
 // NotFound for a missing LA, indicator or value, and the store's errors
 // (Unavailable, Internal) as they come.
+// Writes are answered only after the version lease has passed since they
+// committed (common/version_lease.h), so callers may hold a data version
+// for that long.
 
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "carescore/v1/indicators.pb.h"
+#include "common/version_lease.h"
 #include "services/indicators/indicator_store.h"
 
 namespace carescore::indicators {
 
 class IndicatorService {
  public:
-  explicit IndicatorService(IndicatorStore& store) : store_(store) {}  // `store` outlives *this.
+  // `store` outlives *this. `version_lease`: how long callers may hold a
+  // data version (zero: not at all, and writes do not wait).
+  explicit IndicatorService(IndicatorStore& store,
+                            absl::Duration version_lease = absl::ZeroDuration())
+      : store_(store), fence_(version_lease) {}
 
   absl::StatusOr<v1::ImportLocalAuthoritiesResponse> ImportLocalAuthorities(
       const v1::ImportLocalAuthoritiesRequest& request);
@@ -57,6 +65,7 @@ class IndicatorService {
   absl::StatusOr<LoadReceipt> Load(const std::string& source, std::vector<v1::ValueInput>& values);
 
   IndicatorStore& store_;
+  WriteFence fence_;
 };
 
 }  // namespace carescore::indicators

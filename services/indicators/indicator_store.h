@@ -32,6 +32,8 @@ struct ValueKey {
 struct ValueQuery {
   std::string la_code;         // Empty: every LA.
   std::string indicator_code;  // Empty: every indicator.
+  // Empty: every indicator; otherwise only these (and `indicator_code`).
+  std::vector<std::string> indicator_codes;
   v1::PeriodKind kind = v1::PERIOD_KIND_MONTH;
   std::string from_period;  // Inclusive; empty: unbounded.
   std::string to_period;    // Inclusive; empty: unbounded.
@@ -102,6 +104,8 @@ class IndicatorStore {
   // NotFound for an LA the store does not hold. One cheap query: caches
   // call it on every request.
   virtual absl::StatusOr<int64_t> DataVersion(absl::string_view la_code) = 0;
+  // Increases with every write that raises any LA's DataVersion.
+  virtual absl::StatusOr<int64_t> AllDataVersion() = 0;
 };
 
 }  // namespace carescore::indicators

@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
   CLI::App app{"carescore-indicators: indicator storage service"};
   carescore::ServerFlags flags;
   carescore::AddServerFlags(app, flags);
+  double lease_ms = carescore::kDefaultVersionLeaseMs;
+  carescore::AddVersionLeaseFlag(app, lease_ms);
   CLI11_PARSE(app, argc, argv);
   absl::StatusOr<carescore::ServerOptions> options = carescore::PrepareServer(flags);
   if (!options.ok()) {
@@ -29,7 +31,7 @@ int main(int argc, char** argv) {
     spdlog::critical("cannot open {}: {}", path, std::string(store.status().message()));
     return 1;
   }
-  carescore::indicators::IndicatorService service(**store);
+  carescore::indicators::IndicatorService service(**store, absl::Milliseconds(lease_ms));
   carescore::indicators::IndicatorGrpcService grpc_service(service);
   absl::Status served = carescore::ServeUntilSignal(
       *options, {{carescore::v1::IndicatorService::service_full_name(), &grpc_service}});

@@ -383,6 +383,9 @@ absl::StatusOr<LoadReceipt> SqliteIndicatorStore::AppendValues(
                      static_cast<int64_t>(values.size())};
 }
 
+// ListValues binds its list of indicator codes from here on.
+constexpr size_t kFirstCodeParameter = 11;
+
 absl::StatusOr<std::vector<v1::Value>> SqliteIndicatorStore::ListValues(const ValueQuery& query) {
   absl::MutexLock lock(&mu_);
   int64_t max_load = std::numeric_limits<int64_t>::max();
@@ -405,6 +408,13 @@ absl::StatusOr<std::vector<v1::Value>> SqliteIndicatorStore::ListValues(const Va
                                  "m.period = o.period AND m.load_id <= ?2)");
   if (!query.la_code.empty()) absl::StrAppend(&sql, " AND o.la_code = ?3");
   if (!query.indicator_code.empty()) absl::StrAppend(&sql, " AND o.indicator_code = ?4");
+  if (!query.indicator_codes.empty()) {
+    absl::StrAppend(&sql, " AND o.indicator_code IN (");
+    for (size_t i = 0; i < query.indicator_codes.size(); ++i) {
+      absl::StrAppend(&sql, i == 0 ? "" : ", ", "?", kFirstCodeParameter + i);
+    }
+    absl::StrAppend(&sql, ")");
+  }
   if (!query.from_period.empty()) absl::StrAppend(&sql, " AND o.period >= ?5");
   if (!query.to_period.empty()) absl::StrAppend(&sql, " AND o.period <= ?6");
   if (!query.include_missing) absl::StrAppend(&sql, " AND o.value IS NOT NULL");
@@ -426,6 +436,9 @@ absl::StatusOr<std::vector<v1::Value>> SqliteIndicatorStore::ListValues(const Va
     q->BindText(9, query.after->period);
   }
   q->BindInt(10, query.limit);
+  for (size_t i = 0; i < query.indicator_codes.size(); ++i) {
+    q->BindText(static_cast<int>(kFirstCodeParameter + i), query.indicator_codes[i]);
+  }
   return Collect<v1::Value>(*q, ReadValue);
 }
 
@@ -455,6 +468,19 @@ absl::StatusOr<int64_t> SqliteIndicatorStore::DataVersion(absl::string_view la_c
   if (!row.ok()) return row.status();
   if (q->ColumnInt(0) == 0) return absl::NotFoundError(absl::StrCat("no LA with code ", la_code));
   return q->ColumnInt(1);
+}
+
+absl::StatusOr<int64_t> SqliteIndicatorStore::AllDataVersion() {
+  absl::MutexLock lock(&mu_);
+  // Every write adds one to one LA's row or to the catalogue's, so the sum
+  // rises with each.
+  absl::StatusOr<SqliteStatement> q = db_->Prepare(
+      "SELECT coalesce((SELECT sum(version) FROM data_versions), 0) + "
+      "(SELECT version FROM catalogue_version WHERE id = 1)");
+  if (!q.ok()) return q.status();
+  absl::StatusOr<bool> row = q->Step();
+  if (!row.ok()) return row.status();
+  return q->ColumnInt(0);
 }
 
 }  // namespace carescore::indicators

@@ -36,6 +36,7 @@ class SqliteIndicatorStore final : public IndicatorStore {
   absl::StatusOr<std::vector<v1::Value>> ListValues(const ValueQuery& query) override;
   absl::StatusOr<std::vector<v1::Value>> ValueHistory(const ValueKey& key) override;
   absl::StatusOr<int64_t> DataVersion(absl::string_view la_code) override;
+  absl::StatusOr<int64_t> AllDataVersion() override;
 
  private:
   explicit SqliteIndicatorStore(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}

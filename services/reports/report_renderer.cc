@@ -26,6 +26,7 @@
 #include "common/measure.h"
 #include "common/period.h"
 #include "google/protobuf/util/json_util.h"
+#include "services/benchmarks/comparators.h"
 #include "services/reports/scorecard.h"
 
 extern char** environ;
@@ -136,7 +137,9 @@ std::string Chart(const v1::ScorecardLine& line) {
     refs.emplace_back(t.range_low(), "green");
     refs.emplace_back(t.range_high(), "green");
   }
-  if (line.published().has_sn_average()) refs.emplace_back(line.published().sn_average(), "sn");
+  if (const v1::ComparatorFigures* c = HeadlineComparators(line); c != nullptr && c->has_sn_average()) {
+    refs.emplace_back(c->sn_average(), "sn");
+  }
   for (const auto& r : refs) ys.push_back(r.first);
   const std::string title =
       absl::StrCat(HtmlEscape(line.code()), " ", HtmlEscape(line.title()), " by month");
@@ -216,6 +219,53 @@ svg .axis { font-size: 9px; fill: #444; }
 @page { size: A4 landscape; margin: 12mm; }
 @media print { body { margin: 0; } section.detail { page-break-before: always; } article { page-break-inside: avoid; } }
 )css";
+
+// The summary's comparators (scorecard.h), or an empty set.
+const v1::ComparatorFigures& Headline(const v1::ScorecardLine& line) {
+  static const v1::ComparatorFigures kNone;
+  const v1::ComparatorFigures* c = HeadlineComparators(line);
+  return c != nullptr ? *c : kNone;
+}
+
+// A line's benchmarks: one row each for the published comparators and the
+// computed ones (year and month), with gaps from the in-month value.
+std::string BenchmarkTable(const v1::ScorecardLine& l) {
+  std::vector<std::pair<std::string, const v1::ComparatorFigures*>> rows;
+  if (!l.published().financial_year().empty()) {
+    rows.emplace_back(absl::StrCat("Published ", l.published().financial_year()), &l.published());
+  }
+  if (l.has_computed()) {
+    rows.emplace_back(absl::StrCat("Computed ", l.computed().financial_year()), &l.computed());
+  }
+  if (l.has_computed_month()) {
+    rows.emplace_back(absl::StrCat("Computed ", l.computed_month().month()), &l.computed_month());
+  }
+  if (rows.empty()) return "<p class=\"muted\">No comparators held.</p>";
+  std::ostringstream h;
+  h << "<table class=\"benchmarks\"><tr><th>Benchmarks</th><th>SN average</th><th>Best SN</th>"
+    << "<th>National</th><th>Top quartile</th><th>Gap to SN average</th><th>Gap to national</th>"
+    << "<th>Quartile (rank)</th></tr>";
+  for (const auto& [name, c] : rows) {
+    h << "<tr><th>" << HtmlEscape(name)
+      << (c->indicator_code().empty() ? "" : absl::StrCat(" (", HtmlEscape(c->indicator_code()), ")"))
+      << "</th><td class=\"n\">" << Fig(l, c->has_sn_average(), c->sn_average()) << "</td>"
+      << "<td class=\"n\">" << Fig(l, c->has_best_sn(), c->best_sn()) << "</td>"
+      << "<td class=\"n\">" << Fig(l, c->has_national_average(), c->national_average())
+      << "</td><td class=\"n\">"
+      << Fig(l, c->has_top_quartile_threshold(), c->top_quartile_threshold())
+      << "</td><td class=\"n\">" << Fig(l, c->has_gap_sn_average(), c->gap_sn_average())
+      << "</td><td class=\"n\">"
+      << Fig(l, c->has_gap_national_average(), c->gap_national_average()) << "</td><td>";
+    if (c->rank() > 0) {
+      h << benchmarks::BandLetter(c->quartile()) << " (" << c->rank() << " of " << c->rank_of() << ")";
+    } else {
+      h << "-";
+    }
+    h << "</td></tr>";
+  }
+  h << "</table>";
+  return h.str();
+}
 
 }  // namespace
 
@@ -299,8 +349,9 @@ std::string RenderHtml(const v1::ReportDocument& doc) {
       for (const auto& o : l->outturns()) {
         h << "<td class=\"n\">" << Fig(*l, o.has_value(), o.value()) << "</td>";
       }
-      const v1::ComparatorFigures& c = l->published();
-      h << "<td class=\"n\">" << Fig(*l, c.has_sn_average(), c.sn_average()) << "</td>"
+      const v1::ComparatorFigures& c = Headline(*l);
+      const char* computed = c.source() == v1::COMPARATOR_SOURCE_COMPUTED ? "*" : "";
+      h << "<td class=\"n\">" << Fig(*l, c.has_sn_average(), c.sn_average()) << computed << "</td>"
         << "<td class=\"n\">" << Fig(*l, c.has_best_sn(), c.best_sn()) << "</td>"
         << "<td class=\"n\">" << Fig(*l, c.has_national_average(), c.national_average()) << "</td>"
         << "<td class=\"n\">" << Fig(*l, c.has_top_quartile_threshold(), c.top_quartile_threshold())
@@ -308,7 +359,8 @@ std::string RenderHtml(const v1::ReportDocument& doc) {
     }
   }
   h << "</tbody></table><p class=\"muted\">Comparators are the latest published before this "
-       "financial year. DOT compares with last month at the figures shown. RAG against the "
+       "financial year, or where none are published, computed from every LA's values for the "
+       "last complete year (marked *). DOT compares with last month at the figures shown. RAG against the "
     << card.financial_year() << " targets; blank thresholds: no target set.</p>";
 
   // IRO escalations.
@@ -378,23 +430,7 @@ std::string RenderHtml(const v1::ReportDocument& doc) {
         h << "<td class=\"n\">" << Fig(*l, o.has_value(), o.value()) << "</td>";
       }
       h << "</tr></table>";
-      const v1::ComparatorFigures& bench = l->published();
-      if (!bench.financial_year().empty()) {
-        h << "<table class=\"benchmarks\"><tr><th>Benchmarks " << bench.financial_year()
-          << "</th><th>SN average</th><th>Best SN</th><th>National</th><th>Top quartile</th>"
-          << "<th>Gap to SN average</th><th>Gap to national</th></tr><tr><th>Published</th>"
-          << "<td class=\"n\">" << Fig(*l, bench.has_sn_average(), bench.sn_average()) << "</td>"
-          << "<td class=\"n\">" << Fig(*l, bench.has_best_sn(), bench.best_sn()) << "</td>"
-          << "<td class=\"n\">" << Fig(*l, bench.has_national_average(), bench.national_average())
-          << "</td><td class=\"n\">"
-          << Fig(*l, bench.has_top_quartile_threshold(), bench.top_quartile_threshold())
-          << "</td><td class=\"n\">" << Fig(*l, bench.has_gap_sn_average(), bench.gap_sn_average())
-          << "</td><td class=\"n\">"
-          << Fig(*l, bench.has_gap_national_average(), bench.gap_national_average())
-          << "</td></tr></table>";
-      } else {
-        h << "<p class=\"muted\">No published comparators held.</p>";
-      }
+      h << BenchmarkTable(*l);
       h << Chart(*l);
       h << "<p class=\"key muted\"><span>&#9644; value</span><span>- - target</span>"
            "<span>&middot;&middot;&middot; statistical neighbour average</span></p>";
@@ -423,7 +459,7 @@ std::string RenderCsv(const v1::ReportDocument& doc) {
     for (const auto& o : card.lines(0).outturns()) header.push_back(o.financial_year());
   }
   for (const char* c : {"sn_average", "best_sn", "national_average", "top_quartile_threshold",
-                        "comparator_year", "flags"}) {
+                        "comparator_year", "comparator_source", "quartile", "rank", "flags"}) {
     header.emplace_back(c);
   }
   std::string out = absl::StrJoin(header, ",") + "\n";
@@ -444,7 +480,7 @@ std::string RenderCsv(const v1::ReportDocument& doc) {
     for (const auto& o : l.outturns()) {
       row.push_back(o.has_value() ? FormatFigure(o.value(), l.decimal_places()) : "");
     }
-    const v1::ComparatorFigures& c = l.published();
+    const v1::ComparatorFigures& c = Headline(l);
     for (const auto& [present, v] :
          {std::pair{c.has_sn_average(), c.sn_average()}, std::pair{c.has_best_sn(), c.best_sn()},
           std::pair{c.has_national_average(), c.national_average()},
@@ -452,6 +488,11 @@ std::string RenderCsv(const v1::ReportDocument& doc) {
       row.push_back(present ? FormatFigure(v, l.decimal_places()) : "");
     }
     row.push_back(c.financial_year());
+    row.push_back(c.source() == v1::COMPARATOR_SOURCE_COMPUTED    ? "computed"
+                  : c.source() == v1::COMPARATOR_SOURCE_UNSPECIFIED ? ""
+                                                                    : "published");
+    row.push_back(c.rank() > 0 ? benchmarks::BandLetter(c.quartile()) : "");
+    row.push_back(c.rank() > 0 ? absl::StrCat(c.rank(), " of ", c.rank_of()) : "");
     std::vector<std::string> flags;
     for (const v1::Flag& f : l.flags()) flags.push_back(f.message());
     row.push_back(field(absl::StrJoin(flags, "; ")));

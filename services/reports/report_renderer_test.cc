@@ -38,6 +38,15 @@ v1::ReportDocument Sample() {
   l->add_outturns()->set_financial_year("2017-18");
   l->mutable_outturns(0)->set_value(13.4);
   l->mutable_published()->set_sn_average(10.1);
+  l->mutable_published()->set_financial_year("2016-17");
+  l->mutable_published()->set_source(v1::COMPARATOR_SOURCE_PUBLISHED);
+  v1::ComparatorFigures* computed = l->mutable_computed();
+  computed->set_source(v1::COMPARATOR_SOURCE_COMPUTED);
+  computed->set_financial_year("2017-18");
+  computed->set_national_average(11.2);
+  computed->set_quartile(v1::QUARTILE_BAND_C);
+  computed->set_rank(80);
+  computed->set_rank_of(152);
   v1::Commentary* c = doc.add_commentary();
   c->set_section("Placements");
   c->set_text("Stability improved. <script>alert('x')</script>");
@@ -57,13 +66,18 @@ TEST(ReportRendererTest, HtmlHasTheSummaryChartsAndEscapedCommentary) {
   EXPECT_EQ(html.find("<script>"), std::string::npos);
   EXPECT_NE(html.find("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"), std::string::npos);
   EXPECT_NE(html.find("Commentary by Head of Service"), std::string::npos);
+  // Both sets of comparators on the detail page, the computed with its band.
+  EXPECT_NE(html.find("<th>Published 2016-17</th>"), std::string::npos);
+  EXPECT_NE(html.find("<th>Computed 2017-18</th>"), std::string::npos);
+  EXPECT_NE(html.find("<td>C (80 of 152)</td>"), std::string::npos);
 }
 
 TEST(ReportRendererTest, CsvJsonAndXlsx) {
   const std::string csv = RenderCsv(Sample());
   EXPECT_EQ(csv.substr(0, 44), "section,code,title,good_performance_is,2018-");
   EXPECT_NE(csv.find("Placements,8.2,"), std::string::npos);
-  EXPECT_NE(csv.find(",12.7,12.1,,improving,amber,>= 13,10.8 to < 13,< 10.8,13.4,10.1,"),
+  EXPECT_NE(csv.find(",12.7,12.1,,improving,amber,>= 13,10.8 to < 13,< 10.8,13.4,10.1,,,,"
+                     "2016-17,published,,,"),
             std::string::npos)
       << csv;
   absl::StatusOr<std::string> json = RenderJson(Sample());

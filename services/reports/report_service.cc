@@ -49,31 +49,34 @@ absl::StatusOr<v1::GetScorecardResponse> ReportService::GetScorecard(
   absl::StatusOr<Month> month = Month::Parse(request.month());
   if (!month.ok()) return absl::InvalidArgumentError(absl::StrCat("month: ", month.status().message()));
   // The versions first: a write after them can only make the scorecard
-  // newer than its key says, never older.
-  absl::StatusOr<int64_t> version = indicators_.GetDataVersion(request.la_code());
-  if (version.status().code() == absl::StatusCode::kNotFound) {
+  // newer than its key says, never older. Each is held for its lease
+  // (common/version_lease.h), so a hit costs no call to the other services.
+  absl::StatusOr<v1::GetDataVersionResponse> data = data_versions_.Get(request.la_code());
+  if (data.status().code() == absl::StatusCode::kNotFound) {
     return absl::NotFoundError(absl::StrCat("no LA with code ", request.la_code()));
   }
-  if (!version.ok()) return version.status();
-  absl::StatusOr<v1::ListPublishedComparatorsResponse> published =
-      benchmarks_.ListPublished(request.la_code());
-  if (!published.ok()) return published.status();
+  if (!data.ok()) return data.status();
+  absl::StatusOr<v1::GetComparatorsVersionResponse> comparators = comparator_versions_.Get("");
+  if (!comparators.ok()) return comparators.status();
+  ScorecardVersions versions{data->data_version(), data->all_data_version(),
+                             comparators->version()};
 
   // A past as-of never changes; a future one could, so it is not cached.
   const bool cacheable = cache_ != nullptr &&
                          (!request.has_as_of() || FromProto(request.as_of()) <= now_());
   v1::GetScorecardResponse response;
   if (!cacheable) {
-    absl::StatusOr<v1::Scorecard> card = BuildScorecard(request, *published, *version);
+    absl::StatusOr<v1::Scorecard> card = BuildScorecard(request, versions);
     if (!card.ok()) return card.status();
     *response.mutable_scorecard() = *std::move(card);
     response.mutable_scorecard()->set_cache("uncached");
     return response;
   }
+  // Computed comparators read every LA's values, hence the all-LA version.
   const std::string key = absl::StrCat(
-      "carescore:scorecard:v1:", request.la_code(), ":", month->ToString(), ":",
+      "carescore:scorecard:v2:", request.la_code(), ":", month->ToString(), ":",
       request.has_as_of() ? absl::StrCat(absl::ToUnixMicros(FromProto(request.as_of()))) : "now",
-      ":d", *version, ":c", published->version());
+      ":d", versions.la, ":a", versions.all, ":c", versions.comparators);
   if (std::optional<std::string> cached = cache_->Get(key)) {
     if (response.mutable_scorecard()->ParseFromString(*cached)) {
       response.mutable_scorecard()->set_cache("hit");
@@ -81,7 +84,7 @@ absl::StatusOr<v1::GetScorecardResponse> ReportService::GetScorecard(
     }
   }
   absl::StatusOr<std::string> computed = flights_.Do(key, [&]() -> absl::StatusOr<std::string> {
-    absl::StatusOr<v1::Scorecard> card = BuildScorecard(request, *published, *version);
+    absl::StatusOr<v1::Scorecard> card = BuildScorecard(request, versions);
     if (!card.ok()) return card.status();
     std::string bytes = card->SerializeAsString();
     cache_->Put(key, bytes);
@@ -95,9 +98,8 @@ absl::StatusOr<v1::GetScorecardResponse> ReportService::GetScorecard(
   return response;
 }
 
-absl::StatusOr<v1::Scorecard> ReportService::BuildScorecard(
-    const v1::GetScorecardRequest& request, const v1::ListPublishedComparatorsResponse& published,
-    int64_t data_version) {
+absl::StatusOr<v1::Scorecard> ReportService::BuildScorecard(const v1::GetScorecardRequest& request,
+                                                            const ScorecardVersions& versions) {
   absl::StatusOr<Month> month = Month::Parse(request.month());
   if (!month.ok()) return month.status();
   const FinancialYear fy = month->financial_year();
@@ -156,8 +158,11 @@ absl::StatusOr<v1::Scorecard> ReportService::BuildScorecard(
   }
 
   // The latest published comparators before this financial year.
+  absl::StatusOr<v1::ListPublishedComparatorsResponse> published =
+      benchmarks_.ListPublished(request.la_code());
+  if (!published.ok()) return published.status();
   std::map<std::string, v1::PublishedComparator> published_by_code;
-  for (const v1::PublishedComparator& c : published.comparators()) {
+  for (const v1::PublishedComparator& c : published->comparators()) {
     if (c.financial_year() >= fy.ToString()) continue;
     auto it = published_by_code.find(c.indicator_code());
     if (it == published_by_code.end() || it->second.financial_year() < c.financial_year()) {
@@ -181,12 +186,18 @@ absl::StatusOr<v1::Scorecard> ReportService::BuildScorecard(
     for (v1::Milestone& x : *milestones) (*into)[x.indicator_code()].push_back(std::move(x));
   }
 
+  absl::StatusOr<ComputedComparators> computed =
+      ComputedFor(request, *month, *catalogue, by_code);
+  if (!computed.ok()) return computed.status();
+
   v1::Scorecard card;
   card.set_la_code(request.la_code());
   card.set_la_name(la->name());
   card.set_month(month->ToString());
   card.set_financial_year(fy.ToString());
-  card.set_data_version(data_version);
+  card.set_data_version(versions.la);
+  card.set_all_data_version(versions.all);
+  card.set_comparators_version(versions.comparators);
   if (request.has_as_of()) *card.mutable_as_of() = request.as_of();
 
   for (const v1::Indicator& indicator : *catalogue) {
@@ -214,6 +225,7 @@ absl::StatusOr<v1::Scorecard> ReportService::BuildScorecard(
       b.set_la_code(request.la_code());
       b.set_indicator_code(indicator.code());
       b.set_financial_year(p->second.financial_year());
+      b.set_source(v1::COMPARATOR_SOURCE_PUBLISHED);
       if (p->second.has_sn_average()) b.set_sn_average(p->second.sn_average());
       if (p->second.has_best_sn()) b.set_best_sn(p->second.best_sn());
       if (p->second.has_national_average()) b.set_national_average(p->second.national_average());
@@ -221,6 +233,12 @@ absl::StatusOr<v1::Scorecard> ReportService::BuildScorecard(
         b.set_top_quartile_threshold(p->second.top_quartile_threshold());
       }
       figures.published = b;
+    }
+    if (auto c = computed->year.find(indicator.code()); c != computed->year.end()) {
+      figures.computed = c->second;
+    }
+    if (auto c = computed->month.find(indicator.code()); c != computed->month.end()) {
+      figures.computed_month = c->second;
     }
     // Only a value that has been re-loaded has a history worth reading.
     auto current = values->second.find(month->ToString());
@@ -239,6 +257,44 @@ absl::StatusOr<v1::Scorecard> ReportService::BuildScorecard(
     *card.add_lines() = BuildLine(figures, *month);
   }
   return card;
+}
+
+absl::StatusOr<ReportService::ComputedComparators> ReportService::ComputedFor(
+    const v1::GetScorecardRequest& request, Month month,
+    const std::vector<v1::Indicator>& catalogue,
+    const std::map<std::string, std::map<std::string, v1::Value>>& reported) {
+  // Each line's own code, and its national reference where it has one.
+  v1::BatchGetBenchmarksRequest batch;
+  batch.set_la_code(request.la_code());
+  batch.set_month(month.ToString());
+  batch.set_financial_year(month.financial_year().Plus(-1).ToString());
+  if (request.has_as_of()) *batch.mutable_as_of() = request.as_of();
+  std::map<std::string, const v1::Indicator*> lines;
+  for (const v1::Indicator& indicator : catalogue) {
+    if (reported.count(indicator.code()) == 0) continue;
+    lines[indicator.code()] = &indicator;
+    batch.add_indicator_codes(indicator.code());
+    if (!indicator.national_ref().empty()) batch.add_indicator_codes(indicator.national_ref());
+  }
+  ComputedComparators out;
+  if (batch.indicator_codes().empty() ||
+      batch.indicator_codes_size() > benchmarks::kMaxBatchBenchmarks) {
+    return out;
+  }
+  absl::StatusOr<v1::BatchGetBenchmarksResponse> got = benchmarks_.BatchGet(batch);
+  if (!got.ok()) return got.status();
+  // Comparators only mean something when other LAs had a value too. A
+  // line's own code wins over its national reference.
+  for (const v1::Benchmark& b : got->benchmarks()) {
+    if (b.la_count() < 2) continue;
+    auto& into = b.has_month() ? out.month : out.year;
+    for (const auto& [code, indicator] : lines) {
+      const bool own = code == b.indicator_code();
+      const bool by_reference = indicator->national_ref() == b.indicator_code();
+      if (own || (by_reference && into.count(code) == 0)) into[code] = b;
+    }
+  }
+  return out;
 }
 
 absl::StatusOr<v1::ReportDocument> ReportService::Document(

@@ -11,10 +11,15 @@
 // LA; no value for the LA in the month), and the readers' errors.
 
 #include <functional>
+#include <map>
+#include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/clock.h"
 #include "carescore/v1/reports.pb.h"
+#include "common/period.h"
+#include "common/version_lease.h"
 #include "services/benchmarks/benchmark_client.h"
 #include "services/escalations/escalation_client.h"
 #include "services/indicators/indicator_client.h"
@@ -43,7 +48,13 @@ class ReportService {
         benchmarks_(benchmarks),
         cache_(dependencies.cache),
         deps_(std::move(dependencies)),
-        now_(deps_.now) {}
+        now_(deps_.now),
+        data_versions_([this](const std::string& la) { return indicators_.GetDataVersion(la); },
+                       [](const v1::GetDataVersionResponse& r) { return LeaseFromProto(r.lease()); }),
+        comparator_versions_([this](const std::string&) { return benchmarks_.GetVersion(); },
+                             [](const v1::GetComparatorsVersionResponse& r) {
+                               return LeaseFromProto(r.lease());
+                             }) {}
 
   absl::StatusOr<v1::GetScorecardResponse> GetScorecard(const v1::GetScorecardRequest& request);
   absl::StatusOr<v1::GetReportResponse> GetReport(const v1::GetReportRequest& request);
@@ -53,9 +64,26 @@ class ReportService {
       const v1::ListCommentaryRequest& request);
 
  private:
+  // What a scorecard was built from; its cache key holds all three.
+  struct ScorecardVersions {
+    int64_t la = 0;           // The LA's data version.
+    int64_t all = 0;          // Every LA's.
+    int64_t comparators = 0;  // The benchmarking store's.
+  };
+  // Computed comparators by line code: for the last complete financial year
+  // and for the month.
+  struct ComputedComparators {
+    std::map<std::string, v1::Benchmark> year;
+    std::map<std::string, v1::Benchmark> month;
+  };
+
   absl::StatusOr<v1::Scorecard> BuildScorecard(const v1::GetScorecardRequest& request,
-                                               const v1::ListPublishedComparatorsResponse& published,
-                                               int64_t data_version);
+                                               const ScorecardVersions& versions);
+  // `reported`: the LA's values by indicator, which say what the lines are.
+  absl::StatusOr<ComputedComparators> ComputedFor(
+      const v1::GetScorecardRequest& request, Month month,
+      const std::vector<v1::Indicator>& catalogue,
+      const std::map<std::string, std::map<std::string, v1::Value>>& reported);
 
   indicators::IndicatorReader& indicators_;
   benchmarks::BenchmarkReader& benchmarks_;
@@ -67,6 +95,8 @@ class ReportService {
   ReportDependencies deps_;
   std::function<absl::Time()> now_;
   SingleFlight flights_;
+  LeasedVersions<v1::GetDataVersionResponse> data_versions_;       // By LA code.
+  LeasedVersions<v1::GetComparatorsVersionResponse> comparator_versions_;  // One key, "".
 };
 
 }  // namespace carescore::reports

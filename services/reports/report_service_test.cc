@@ -1,5 +1,6 @@
 #include "services/reports/report_service.h"
 
+#include <atomic>
 #include <map>
 
 #include "clients/cli/import_formats.h"
@@ -7,6 +8,7 @@
 #include "common/measure.h"
 #include "gtest/gtest.h"
 #include "services/benchmarks/benchmark_service.h"
+#include "services/benchmarks/direct_benchmark_reader.h"
 #include "services/benchmarks/sqlite_benchmark_store.h"
 #include "services/indicators/direct_indicator_reader.h"
 #include "services/indicators/indicator_service.h"
@@ -18,20 +20,7 @@ namespace {
 
 const std::string kSamples = CARESCORE_SAMPLES_DIR;
 
-// The real benchmark rules, read directly rather than over gRPC.
-class DirectBenchmarkReader final : public benchmarks::BenchmarkReader {
- public:
-  explicit DirectBenchmarkReader(benchmarks::BenchmarkService& service) : service_(service) {}
-  absl::StatusOr<v1::ListPublishedComparatorsResponse> ListPublished(
-      absl::string_view la_code) override {
-    v1::ListPublishedComparatorsRequest r;
-    r.set_la_code(std::string(la_code));
-    return service_.ListPublishedComparators(r);
-  }
-
- private:
-  benchmarks::BenchmarkService& service_;
-};
+using benchmarks::DirectBenchmarkReader;
 
 CsvTable Read(const std::string& name) {
   auto t = CsvTable::ReadFile(kSamples + "/" + name);
@@ -197,6 +186,178 @@ TEST_F(ReportServiceTest, CachedUntilAWriteChangesTheKey) {
   for (const auto& line : fourth->scorecard().lines()) {
     if (line.code() == "6.8") {
       EXPECT_DOUBLE_EQ(line.published().sn_average(), 88.8);
+    }
+  }
+}
+
+// Other LAs' values give computed comparators by the DfE method, for the
+// last complete year and for the month; and they are part of the cache key.
+TEST_F(ReportServiceTest, ComputedComparatorsFromOtherLas) {
+  v1::ImportNeighboursRequest n;
+  n.set_model("2025");
+  for (const auto& [code, rank] : {std::pair{"370", 1}, std::pair{"373", 2}}) {
+    v1::Neighbour* x = n.add_neighbours();
+    x->set_la_code("372");
+    x->set_neighbour_la_code(code);
+    x->set_rank(rank);
+  }
+  ASSERT_TRUE(benchmarks_->ImportNeighbours(n).ok());
+  v1::WriteValuesRequest w;
+  w.set_source("neighbours");
+  auto year = [&w](const char* la, double num, double den) {
+    v1::ValueInput* v = w.add_values();
+    v->set_la_code(la);
+    v->set_indicator_code("6.8");
+    v->set_financial_year("2017-18");
+    v->set_numerator(num);
+    v->set_denominator(den);
+    v->set_value(100 * num / den);
+  };
+  year("370", 190, 200);  // 95.0
+  year("371", 80, 100);   // 80.0
+  year("373", 170, 200);  // 85.0; Rotherham's own 2017-18 is 90.6 (1502 of 1658)
+  v1::ValueInput* month = w.add_values();
+  month->set_la_code("373");
+  month->set_indicator_code("6.8");
+  month->set_month("2018-10");
+  month->set_numerator(88);
+  month->set_denominator(100);
+  month->set_value(88);
+  ASSERT_TRUE(indicators_->WriteValues(w).ok());
+
+  InProcessScorecardCache cache;
+  ReportDependencies deps;
+  deps.cache = &cache;
+  ReportService cached(*reader_, *benchmark_reader_, deps);
+  v1::GetScorecardRequest r;
+  r.set_la_code("372");
+  r.set_month("2018-10");
+  auto card = cached.GetScorecard(r);
+  ASSERT_TRUE(card.ok()) << card.status();
+  std::map<std::string, v1::ScorecardLine> lines;
+  for (const auto& line : card->scorecard().lines()) lines[line.code()] = line;
+
+  const v1::ComparatorFigures& c = lines["6.8"].computed();
+  EXPECT_EQ(c.source(), v1::COMPARATOR_SOURCE_COMPUTED);
+  EXPECT_EQ(c.financial_year(), "2017-18");
+  EXPECT_DOUBLE_EQ(c.la_value(), 90.6);
+  // Pooled: (1502 + 190 + 80 + 170) / (1658 + 200 + 100 + 200).
+  EXPECT_EQ(c.national_method(), v1::NATIONAL_METHOD_POOLED);
+  EXPECT_NEAR(c.national_average(), 100.0 * 1942 / 2158, 1e-9);
+  EXPECT_DOUBLE_EQ(c.sn_average(), 90.0);  // (95 + 85) / 2
+  EXPECT_EQ(c.sn_count(), 2);
+  EXPECT_DOUBLE_EQ(c.best_sn(), 95.0);
+  EXPECT_EQ(c.rank(), 2);  // 95, 90.6, 85, 80: high is good
+  EXPECT_EQ(c.rank_of(), 4);
+  // Type 7 over 80, 85, 90.6, 95: Q3 = 90.6 + 0.25 * 4.4 = 91.7; 90.6 is B.
+  EXPECT_NEAR(c.top_quartile_threshold(), 91.7, 1e-9);
+  EXPECT_EQ(c.quartile(), v1::QUARTILE_BAND_B);
+  EXPECT_NEAR(c.gap_sn_average(), 89.9 - 90.0, 1e-9);  // the in-month value's gap
+
+  const v1::ComparatorFigures& m = lines["6.8"].computed_month();
+  EXPECT_EQ(m.month(), "2018-10");
+  EXPECT_NEAR(m.national_average(), 100.0 * 221 / 248, 1e-9);
+  EXPECT_EQ(m.rank(), 1);
+  EXPECT_EQ(m.rank_of(), 2);
+  // Lines no other LA reports have none; published ones are untouched.
+  EXPECT_FALSE(lines["6.2"].has_computed());
+  EXPECT_FALSE(lines["6.2"].has_computed_month());
+  EXPECT_DOUBLE_EQ(lines["8.1"].published().sn_average(), 68.2);
+
+  // Another LA's write changes the national figure: not served stale.
+  EXPECT_EQ(cached.GetScorecard(r)->scorecard().cache(), "hit");
+  v1::WriteValuesRequest again;
+  again.set_source("371 re-run");
+  v1::ValueInput* v = again.add_values();
+  v->set_la_code("371");
+  v->set_indicator_code("6.8");
+  v->set_financial_year("2017-18");
+  v->set_numerator(70);
+  v->set_denominator(100);
+  v->set_value(70);
+  ASSERT_TRUE(indicators_->WriteValues(again).ok());
+  auto after = cached.GetScorecard(r);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->scorecard().cache(), "miss");
+  for (const auto& line : after->scorecard().lines()) {
+    if (line.code() == "6.8") {
+      EXPECT_NEAR(line.computed().national_average(), 100.0 * 1932 / 2158, 1e-9);
+    }
+  }
+}
+
+// With leases, a hit asks the other services nothing, and a write is still
+// seen by the very next scorecard: the write is answered only after every
+// lease handed out before it has lapsed.
+TEST_F(ReportServiceTest, LeasedVersionsNeverServeAnAnsweredWriteStale) {
+  indicators::IndicatorService leased_indicators(*indicator_store_, absl::Milliseconds(150));
+  indicators::DirectIndicatorReader leased_reader(leased_indicators);
+  benchmarks::BenchmarkService leased_benchmarks(*benchmark_store_, leased_reader,
+                                                 absl::Milliseconds(150));
+  DirectBenchmarkReader leased_benchmark_reader(leased_benchmarks);
+  // Counts the version calls that reach the indicator rules.
+  struct Counting final : indicators::IndicatorReader {
+    explicit Counting(indicators::IndicatorReader& wrapped) : inner(wrapped) {}
+    absl::StatusOr<v1::Indicator> GetIndicator(absl::string_view c) override {
+      return inner.GetIndicator(c);
+    }
+    absl::StatusOr<std::vector<v1::LocalAuthority>> ListLocalAuthorities() override {
+      return inner.ListLocalAuthorities();
+    }
+    absl::StatusOr<std::vector<v1::Value>> ListValues(v1::ListValuesRequest r) override {
+      return inner.ListValues(std::move(r));
+    }
+    absl::StatusOr<std::vector<v1::Indicator>> ListIndicators() override {
+      return inner.ListIndicators();
+    }
+    absl::StatusOr<std::vector<v1::Target>> ListTargets(const v1::ListTargetsRequest& r) override {
+      return inner.ListTargets(r);
+    }
+    absl::StatusOr<std::vector<v1::Milestone>> ListMilestones(
+        const v1::ListMilestonesRequest& r) override {
+      return inner.ListMilestones(r);
+    }
+    absl::StatusOr<std::vector<v1::Value>> ListValueHistory(
+        const v1::ListValueHistoryRequest& r) override {
+      return inner.ListValueHistory(r);
+    }
+    absl::StatusOr<v1::GetDataVersionResponse> GetDataVersion(absl::string_view la) override {
+      ++version_calls;
+      return inner.GetDataVersion(la);
+    }
+    indicators::IndicatorReader& inner;
+    std::atomic<int> version_calls{0};
+  } counting(leased_reader);
+
+  InProcessScorecardCache cache;
+  ReportDependencies deps;
+  deps.cache = &cache;
+  ReportService cached(counting, leased_benchmark_reader, deps);
+  v1::GetScorecardRequest r;
+  r.set_la_code("372");
+  r.set_month("2018-10");
+  ASSERT_EQ(cached.GetScorecard(r)->scorecard().cache(), "miss");
+  const int asked = counting.version_calls.load();
+  for (int i = 0; i < 20; ++i) ASSERT_EQ(cached.GetScorecard(r)->scorecard().cache(), "hit");
+  // Twenty hits inside a 150 ms lease take far less than 150 ms here; at
+  // most one more version call can have happened if the lease ran out.
+  EXPECT_LE(counting.version_calls.load(), asked + 1);
+
+  for (double value : {661.0, 662.0, 663.0}) {
+    v1::WriteValuesRequest w;
+    w.set_source("rerun");
+    v1::ValueInput* v = w.add_values();
+    v->set_la_code("372");
+    v->set_indicator_code("6.1");
+    v->set_month("2018-10");
+    v->set_value(value);
+    ASSERT_TRUE(leased_indicators.WriteValues(w).ok());
+    auto next = cached.GetScorecard(r);
+    ASSERT_TRUE(next.ok());
+    for (const auto& line : next->scorecard().lines()) {
+      if (line.code() == "6.1") {
+        EXPECT_DOUBLE_EQ(line.value(), value);
+      }
     }
   }
 }

@@ -186,6 +186,49 @@ std::optional<v1::Flag> SignificanceOf(const v1::Value& current, const v1::Value
   return flag;
 }
 
+const v1::ComparatorFigures* HeadlineComparators(const v1::ScorecardLine& line) {
+  if (line.has_published() && !line.published().financial_year().empty()) return &line.published();
+  if (line.has_computed()) return &line.computed();
+  return nullptr;
+}
+
+v1::ComparatorFigures ComparatorFiguresOf(const v1::Benchmark& b, const double* in_month,
+                                          const v1::Indicator& indicator) {
+  v1::ComparatorFigures c;
+  c.set_source(b.source());
+  if (b.has_financial_year()) c.set_financial_year(b.financial_year());
+  if (b.has_month()) c.set_month(b.month());
+  if (b.indicator_code() != indicator.code()) c.set_indicator_code(b.indicator_code());
+  // The gaps are the in-month value's, as the scorecard shows them.
+  auto with_gap = [&](bool has, double comparator, void (v1::ComparatorFigures::*set)(double),
+                      void (v1::ComparatorFigures::*set_gap)(double)) {
+    if (!has) return;
+    (c.*set)(comparator);
+    if (in_month != nullptr) (c.*set_gap)(*in_month - comparator);
+  };
+  with_gap(b.has_sn_average(), b.sn_average(), &v1::ComparatorFigures::set_sn_average,
+           &v1::ComparatorFigures::set_gap_sn_average);
+  with_gap(b.has_best_sn(), b.best_sn(), &v1::ComparatorFigures::set_best_sn,
+           &v1::ComparatorFigures::set_gap_best_sn);
+  with_gap(b.has_national_average(), b.national_average(),
+           &v1::ComparatorFigures::set_national_average,
+           &v1::ComparatorFigures::set_gap_national_average);
+  with_gap(b.has_top_quartile_threshold(), b.top_quartile_threshold(),
+           &v1::ComparatorFigures::set_top_quartile_threshold,
+           &v1::ComparatorFigures::set_gap_top_quartile_threshold);
+  if (b.source() == v1::COMPARATOR_SOURCE_COMPUTED) {
+    if (b.has_value()) c.set_la_value(b.value());
+    c.set_quartile(b.quartile());
+    c.set_rank(b.rank());
+    c.set_rank_of(b.rank_of());
+    c.set_sn_count(b.sn_count());
+    c.set_model(b.model());
+    c.set_national_method(b.national_method());
+    for (const std::string& n : b.notes()) c.add_notes(n);
+  }
+  return c;
+}
+
 v1::ScorecardLine BuildLine(const IndicatorFigures& figures, Month month) {
   const v1::Indicator& ind = figures.indicator;
   v1::ScorecardLine line;
@@ -282,20 +325,16 @@ v1::ScorecardLine BuildLine(const IndicatorFigures& figures, Month month) {
     if (it != figures.outturns.end() && it->second.has_value()) o->set_value(it->second.value());
   }
 
+  const double in_month_value = current != nullptr ? current->value() : 0;
+  const double* in_month = current != nullptr ? &in_month_value : nullptr;
   if (figures.published.has_value()) {
-    const v1::Benchmark& b = *figures.published;
-    v1::ComparatorFigures* c = line.mutable_published();
-    c->set_financial_year(b.financial_year());
-    if (b.has_sn_average()) c->set_sn_average(b.sn_average());
-    if (b.has_best_sn()) c->set_best_sn(b.best_sn());
-    if (b.has_national_average()) c->set_national_average(b.national_average());
-    if (b.has_top_quartile_threshold()) c->set_top_quartile_threshold(b.top_quartile_threshold());
-    if (current != nullptr && b.has_sn_average()) {
-      c->set_gap_sn_average(current->value() - b.sn_average());
-    }
-    if (current != nullptr && b.has_national_average()) {
-      c->set_gap_national_average(current->value() - b.national_average());
-    }
+    *line.mutable_published() = ComparatorFiguresOf(*figures.published, in_month, ind);
+  }
+  if (figures.computed.has_value()) {
+    *line.mutable_computed() = ComparatorFiguresOf(*figures.computed, in_month, ind);
+  }
+  if (figures.computed_month.has_value()) {
+    *line.mutable_computed_month() = ComparatorFiguresOf(*figures.computed_month, in_month, ind);
   }
 
   // Flags.

@@ -42,6 +42,10 @@ struct IndicatorFigures {
   std::map<std::string, v1::Value> outturns;
   // The most recent published comparators, if any.
   std::optional<v1::Benchmark> published;
+  // Computed comparators for the last complete financial year and for the
+  // month, where other LAs' values are held.
+  std::optional<v1::Benchmark> computed;
+  std::optional<v1::Benchmark> computed_month;
   // Every revision of the month's value, oldest first.
   std::vector<v1::Value> history;
 };
@@ -55,6 +59,15 @@ struct YearToDate {
 
 YearToDate ComputeYearToDate(const v1::Indicator& indicator,
                              const std::map<std::string, v1::Value>& months, Month month);
+
+// A scorecard's view of comparators: the figures, and the in-month value's
+// gap to each (`in_month` may be null: no gaps).
+v1::ComparatorFigures ComparatorFiguresOf(const v1::Benchmark& b, const double* in_month,
+                                          const v1::Indicator& indicator);
+
+// The comparators a one-line summary shows: the published ones if held,
+// otherwise those computed for the last complete year; null if neither.
+const v1::ComparatorFigures* HeadlineComparators(const v1::ScorecardLine& line);
 
 v1::Direction DirectionOf(double current, double previous, const v1::Indicator& indicator);
 

@@ -486,7 +486,8 @@ class CarescoreE2E(unittest.TestCase):
 
     SCORECARD_COLUMNS = ["section", "code", "title", "value", "numerator", "denominator",
                          "previous_value", "dot", "rag", "ytd", "target_red", "target_green",
-                         "sn_average", "national_average", "flags"]
+                         "sn_average", "national_average", "flags", "comparators", "quartile",
+                         "rank"]
 
     def test_scorecard_october_2018(self):
         rows = self.rows("scorecard", "--la", "372", "--month", "2018-10")
@@ -790,7 +791,7 @@ class ScorecardCacheE2E(unittest.TestCase):
         self.assertEqual(self.card()["6.1"]["value"], "658")
         self.card()
         keys = redis_command(self.redis_port, "KEYS", "carescore:scorecard:*")
-        self.assertIn("carescore:scorecard:v1:372:2018-10", keys)
+        self.assertIn("carescore:scorecard:v2:372:2018-10", keys)
         path = os.path.join(self.tmp, "changed.csv")
         with open(path, "w") as f:
             f.write("la_code,code,period,value\n372,6.1,2018-10,661\n")
@@ -802,7 +803,7 @@ class ScorecardCacheE2E(unittest.TestCase):
         self.start_redis()
         time.sleep(1.2)
         self.card()
-        self.assertIn("carescore:scorecard:v1:372:2018-10",
+        self.assertIn("carescore:scorecard:v2:372:2018-10",
                       redis_command(self.redis_port, "KEYS", "carescore:scorecard:*"))
 
 
