@@ -44,7 +44,25 @@ absl::StatusOr<Month> Month::Parse(absl::string_view text) {
   return Month(year, month);
 }
 
-std::string Month::ToString() const { return absl::StrFormat("%04d-%02d", year_, month_); }
+namespace {
+
+// "YYYY-NN" for years 0..9999 and NN 0..99: hand-made, as scorecards
+// format thousands of periods and StrFormat showed in their profile.
+std::string YearDashTwoDigits(int year, int two) {
+  std::string out(7, '0');
+  out[0] = static_cast<char>('0' + year / 1000 % 10);
+  out[1] = static_cast<char>('0' + year / 100 % 10);
+  out[2] = static_cast<char>('0' + year / 10 % 10);
+  out[3] = static_cast<char>('0' + year % 10);
+  out[4] = '-';
+  out[5] = static_cast<char>('0' + two / 10 % 10);
+  out[6] = static_cast<char>('0' + two % 10);
+  return out;
+}
+
+}  // namespace
+
+std::string Month::ToString() const { return YearDashTwoDigits(year_, month_); }
 
 std::string Month::LongName() const {
   return absl::StrCat(kMonthNames[static_cast<size_t>(month_ - 1)], " ", year_);
@@ -78,7 +96,7 @@ absl::StatusOr<FinancialYear> FinancialYear::Parse(absl::string_view text) {
 }
 
 std::string FinancialYear::ToString() const {
-  return absl::StrFormat("%04d-%02d", start_year_, (start_year_ + 1) % 100);
+  return YearDashTwoDigits(start_year_, (start_year_ + 1) % 100);
 }
 
 std::vector<Month> FinancialYear::MonthsThrough(Month through) const {

@@ -24,10 +24,15 @@ absl::Status SqliteError(sqlite3* db, int rc, absl::string_view context) {
 }
 
 SqliteStatement::SqliteStatement(SqliteStatement&& other) noexcept
-    : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)) {}
+    : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)), owner_(other.owner_) {}
 
 SqliteStatement::~SqliteStatement() {
-  if (stmt_ != nullptr) sqlite3_finalize(stmt_);
+  if (stmt_ == nullptr) return;
+  if (owner_ != nullptr) {
+    owner_->GiveBack(stmt_);
+  } else {
+    sqlite3_finalize(stmt_);
+  }
 }
 
 void SqliteStatement::BindText(int i, absl::string_view v) {
@@ -75,6 +80,13 @@ std::string SqliteStatement::ColumnText(int i) const {
   return std::string(static_cast<const char*>(text),
                      static_cast<size_t>(sqlite3_column_bytes(stmt_, i)));
 }
+absl::string_view SqliteStatement::ColumnView(int i) const {
+  const void* text = sqlite3_column_blob(stmt_, i);
+  if (text == nullptr) return {};
+  return absl::string_view(static_cast<const char*>(text),
+                           static_cast<size_t>(sqlite3_column_bytes(stmt_, i)));
+}
+
 int64_t SqliteStatement::ColumnInt(int i) const { return sqlite3_column_int64(stmt_, i); }
 double SqliteStatement::ColumnDouble(int i) const { return sqlite3_column_double(stmt_, i); }
 bool SqliteStatement::ColumnIsNull(int i) const {
@@ -105,7 +117,10 @@ absl::StatusOr<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path
   return db;
 }
 
-SqliteDb::~SqliteDb() { sqlite3_close(db_); }
+SqliteDb::~SqliteDb() {
+  for (auto& [sql, stmt] : kept_) sqlite3_finalize(stmt);
+  sqlite3_close(db_);
+}
 
 absl::Status SqliteDb::Exec(absl::string_view sql) {
   char* error = nullptr;
@@ -119,12 +134,30 @@ absl::Status SqliteDb::Exec(absl::string_view sql) {
   return absl::OkStatus();
 }
 
+void SqliteDb::GiveBack(sqlite3_stmt* stmt) {
+  // Reset ends the statement's read, so a kept statement never holds a
+  // snapshot open; unbinding drops pointers bound without copying.
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  if (kept_.size() >= kMaxKept) {
+    sqlite3_finalize(stmt);
+    return;
+  }
+  kept_.emplace(sqlite3_sql(stmt), stmt);
+}
+
 absl::StatusOr<SqliteStatement> SqliteDb::Prepare(absl::string_view sql) {
+  if (auto it = kept_.find(std::string(sql)); it != kept_.end()) {
+    sqlite3_stmt* kept = it->second;
+    kept_.erase(it);
+    return SqliteStatement(db_, kept, this);
+  }
   sqlite3_stmt* stmt = nullptr;
   const int rc =
       sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
   if (rc != SQLITE_OK) return SqliteError(db_, rc, absl::StrCat("sqlite prepare ", sql));
-  return SqliteStatement(db_, stmt);
+  if (stmt == nullptr) return SqliteStatement(db_, stmt);  // Only a comment or spaces.
+  return SqliteStatement(db_, stmt, this);
 }
 
 int64_t SqliteDb::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -19,9 +20,14 @@
 
 namespace carescore {
 
+class SqliteDb;
+
 class SqliteStatement {
  public:
-  SqliteStatement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  // `owner`, if set, takes the statement back for reuse when this is
+  // destroyed (SqliteDb::Prepare's cache); otherwise it is finalized.
+  SqliteStatement(sqlite3* db, sqlite3_stmt* stmt, SqliteDb* owner = nullptr)
+      : db_(db), stmt_(stmt), owner_(owner) {}
   SqliteStatement(SqliteStatement&& other) noexcept;
   SqliteStatement& operator=(SqliteStatement&&) = delete;
   SqliteStatement(const SqliteStatement&) = delete;
@@ -45,6 +51,8 @@ class SqliteStatement {
   void Reset();
 
   std::string ColumnText(int i) const;
+  // The column's bytes, valid until the next Step() or Reset().
+  absl::string_view ColumnView(int i) const;
   int64_t ColumnInt(int i) const;
   double ColumnDouble(int i) const;
   bool ColumnIsNull(int i) const;
@@ -53,6 +61,7 @@ class SqliteStatement {
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_;
+  SqliteDb* owner_;
 };
 
 class SqliteDb {
@@ -68,6 +77,9 @@ class SqliteDb {
 
   // Runs one or more statements with no parameters.
   [[nodiscard]] absl::Status Exec(absl::string_view sql);
+  // A statement for `sql`. Compiled statements are kept for reuse (by SQL
+  // text, reset and unbound when given back), since compiling costs more
+  // than running most of the stores' queries.
   absl::StatusOr<SqliteStatement> Prepare(absl::string_view sql);
   int64_t LastInsertRowId() const;
 
@@ -77,8 +89,13 @@ class SqliteDb {
   sqlite3* raw() { return db_; }
 
  private:
+  friend class SqliteStatement;
   explicit SqliteDb(sqlite3* db) : db_(db) {}
+  // Takes a statement back from a SqliteStatement being destroyed.
+  void GiveBack(sqlite3_stmt* stmt);
+  static constexpr size_t kMaxKept = 256;
   sqlite3* db_;
+  std::unordered_multimap<std::string, sqlite3_stmt*> kept_;
 };
 
 // Wraps BEGIN IMMEDIATE .. COMMIT; rolls back unless Commit() succeeded.

@@ -11,7 +11,7 @@ packages=(
   libabsl-dev libsqlite3-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   grpc-proto python3 python3-grpcio python3-protobuf
-  libhiredis-dev redis-server libxlsxwriter-dev
+  libhiredis-dev redis-server libxlsxwriter-dev libjemalloc-dev
   chromium poppler-utils python3-openpyxl tzdata
 )
 # Node.js may come from elsewhere (with its own npm); Debian's only if absent.

@@ -475,11 +475,8 @@ absl::StatusOr<v1::BatchGetBenchmarksResponse> BenchmarkService::BatchGetBenchma
     periods.emplace_back(v1::PERIOD_KIND_FINANCIAL_YEAR, request.financial_year());
   }
   if (periods.empty()) return absl::InvalidArgumentError("a month or a financial year is required");
-  absl::StatusOr<std::map<std::string, v1::LocalAuthority>> las = LasByCode(indicators_);
-  if (!las.ok()) return las.status();
-  if (las->count(request.la_code()) == 0) {
-    return absl::NotFoundError(absl::StrCat("no LA with code ", request.la_code()));
-  }
+  absl::Status known_la = indicators_.GetLocalAuthority(request.la_code()).status();
+  if (!known_la.ok()) return known_la;
   absl::StatusOr<std::vector<v1::Indicator>> catalogue = indicators_.ListIndicators();
   if (!catalogue.ok()) return catalogue.status();
   std::map<std::string, const v1::Indicator*> known;

@@ -33,6 +33,13 @@ class DirectIndicatorReader final : public IndicatorReader {
     return std::vector<v1::LocalAuthority>(got->local_authorities().begin(),
                                            got->local_authorities().end());
   }
+  absl::StatusOr<v1::LocalAuthority> GetLocalAuthority(absl::string_view la_code) override {
+    v1::GetLocalAuthorityRequest r;
+    r.set_la_code(std::string(la_code));
+    auto got = service_.GetLocalAuthority(r);
+    if (!got.ok()) return got.status();
+    return got->local_authority();
+  }
   absl::StatusOr<std::vector<v1::Value>> ListValues(v1::ListValuesRequest r) override {
     std::vector<v1::Value> out;
     r.set_page_size(10000);

@@ -64,6 +64,20 @@ absl::StatusOr<std::vector<v1::LocalAuthority>> GrpcIndicatorReader::ListLocalAu
   return out;
 }
 
+absl::StatusOr<v1::LocalAuthority> GrpcIndicatorReader::GetLocalAuthority(
+    absl::string_view la_code) {
+  absl::StatusOr<v1::IndicatorService::Stub*> stub = Stub();
+  if (!stub.ok()) return stub.status();
+  v1::GetLocalAuthorityRequest request;
+  request.set_la_code(std::string(la_code));
+  v1::GetLocalAuthorityResponse response;
+  grpc::ClientContext ctx;
+  Prepare(ctx);
+  absl::Status s = FromIndicators((*stub)->GetLocalAuthority(&ctx, request, &response));
+  if (!s.ok()) return s;
+  return std::move(*response.mutable_local_authority());
+}
+
 absl::StatusOr<std::vector<v1::Value>> GrpcIndicatorReader::ListValues(
     v1::ListValuesRequest request) {
   absl::StatusOr<v1::IndicatorService::Stub*> stub = Stub();

@@ -28,6 +28,8 @@ class IndicatorReader {
   virtual absl::StatusOr<v1::Indicator> GetIndicator(absl::string_view code) = 0;
   // Every LA, current and former, by code.
   virtual absl::StatusOr<std::vector<v1::LocalAuthority>> ListLocalAuthorities() = 0;
+  // One LA; NotFound for an unknown code.
+  virtual absl::StatusOr<v1::LocalAuthority> GetLocalAuthority(absl::string_view la_code) = 0;
   // Every page of the answer.
   virtual absl::StatusOr<std::vector<v1::Value>> ListValues(v1::ListValuesRequest request) = 0;
   // The whole catalogue, in catalogue order.
@@ -51,6 +53,7 @@ class GrpcIndicatorReader final : public IndicatorReader {
 
   absl::StatusOr<v1::Indicator> GetIndicator(absl::string_view code) override;
   absl::StatusOr<std::vector<v1::LocalAuthority>> ListLocalAuthorities() override;
+  absl::StatusOr<v1::LocalAuthority> GetLocalAuthority(absl::string_view la_code) override;
   absl::StatusOr<std::vector<v1::Value>> ListValues(v1::ListValuesRequest request) override;
   absl::StatusOr<std::vector<v1::Indicator>> ListIndicators() override;
   absl::StatusOr<std::vector<v1::Target>> ListTargets(const v1::ListTargetsRequest& request) override;

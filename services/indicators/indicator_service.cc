@@ -128,16 +128,11 @@ absl::StatusOr<v1::GetLocalAuthorityResponse> IndicatorService::GetLocalAuthorit
     return absl::InvalidArgumentError(
         absl::StrCat("la_code \"", request.la_code(), "\" is not a DfE LA code (three digits)"));
   }
-  absl::StatusOr<std::vector<v1::LocalAuthority>> all = store_.ListLocalAuthorities();
-  if (!all.ok()) return all.status();
-  for (v1::LocalAuthority& la : *all) {
-    if (la.la_code() == request.la_code()) {
-      v1::GetLocalAuthorityResponse response;
-      *response.mutable_local_authority() = std::move(la);
-      return response;
-    }
-  }
-  return absl::NotFoundError(absl::StrCat("no LA with code ", request.la_code()));
+  absl::StatusOr<v1::LocalAuthority> la = store_.GetLocalAuthority(request.la_code());
+  if (!la.ok()) return la.status();
+  v1::GetLocalAuthorityResponse response;
+  *response.mutable_local_authority() = *std::move(la);
+  return response;
 }
 
 absl::StatusOr<v1::ListLocalAuthoritiesResponse> IndicatorService::ListLocalAuthorities(

@@ -67,6 +67,8 @@ class IndicatorStore {
       const std::vector<v1::LocalAuthority>& las) = 0;
   // Every LA, ordered by la_code.
   virtual absl::StatusOr<std::vector<v1::LocalAuthority>> ListLocalAuthorities() = 0;
+  // NotFound for a code the store does not hold.
+  virtual absl::StatusOr<v1::LocalAuthority> GetLocalAuthority(absl::string_view la_code) = 0;
 
   // Creates or replaces by code; a new code goes to the end of the
   // catalogue order, a replaced one keeps its place.

@@ -161,20 +161,39 @@ absl::Status SqliteIndicatorStore::UpsertLocalAuthorities(
   return tx.Commit();
 }
 
+namespace {
+
+constexpr absl::string_view kLaColumns = "SELECT la_code, ons_code, name, region, status FROM local_authorities";
+
+v1::LocalAuthority ReadLa(const SqliteStatement& s) {
+  v1::LocalAuthority la;
+  la.set_la_code(s.ColumnText(0));
+  la.set_ons_code(s.ColumnText(1));
+  la.set_name(s.ColumnText(2));
+  la.set_region(s.ColumnText(3));
+  la.set_status(static_cast<v1::LaStatus>(s.ColumnInt(4)));
+  return la;
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<v1::LocalAuthority>> SqliteIndicatorStore::ListLocalAuthorities() {
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<SqliteStatement> q = db_->Prepare(
-      "SELECT la_code, ons_code, name, region, status FROM local_authorities ORDER BY la_code");
+  absl::StatusOr<SqliteStatement> q = db_->Prepare(absl::StrCat(kLaColumns, " ORDER BY la_code"));
   if (!q.ok()) return q.status();
-  return Collect<v1::LocalAuthority>(*q, [](const SqliteStatement& s) {
-    v1::LocalAuthority la;
-    la.set_la_code(s.ColumnText(0));
-    la.set_ons_code(s.ColumnText(1));
-    la.set_name(s.ColumnText(2));
-    la.set_region(s.ColumnText(3));
-    la.set_status(static_cast<v1::LaStatus>(s.ColumnInt(4)));
-    return la;
-  });
+  return Collect<v1::LocalAuthority>(*q, ReadLa);
+}
+
+absl::StatusOr<v1::LocalAuthority> SqliteIndicatorStore::GetLocalAuthority(
+    absl::string_view la_code) {
+  absl::MutexLock lock(&mu_);
+  absl::StatusOr<SqliteStatement> q = db_->Prepare(absl::StrCat(kLaColumns, " WHERE la_code = ?1"));
+  if (!q.ok()) return q.status();
+  q->BindText(1, la_code);
+  absl::StatusOr<std::vector<v1::LocalAuthority>> found = Collect<v1::LocalAuthority>(*q, ReadLa);
+  if (!found.ok()) return found.status();
+  if (found->empty()) return absl::NotFoundError(absl::StrCat("no LA with code ", la_code));
+  return std::move(found->front());
 }
 
 absl::Status SqliteIndicatorStore::UpsertIndicators(const std::vector<v1::Indicator>& indicators) {
@@ -398,14 +417,17 @@ absl::StatusOr<std::vector<v1::Value>> SqliteIndicatorStore::ListValues(const Va
     if (!row.ok()) return row.status();
     max_load = q->ColumnInt(0);
   }
-  // Only the filters in use go into the SQL, so the planner can pick the
-  // index that fits (one LA, or one indicator across every LA).
-  std::string sql = absl::StrCat("SELECT ", kValueColumns,
-                                 " FROM observations o JOIN loads l ON l.load_id = o.load_id "
-                                 "WHERE o.kind = ?1 AND o.load_id = (SELECT max(m.load_id) FROM "
-                                 "observations m WHERE m.la_code = o.la_code AND "
-                                 "m.indicator_code = o.indicator_code AND m.kind = o.kind AND "
-                                 "m.period = o.period AND m.load_id <= ?2)");
+  // Every revision up to `max_load` of each matching value, in key order
+  // and oldest first within a key (the primary key's order, so no sort):
+  // the last row of each key is its latest revision, and its place in the
+  // key is its revision number. Cheaper than asking SQLite for the latest
+  // per key, which costs two correlated lookups a row. Only the filters in
+  // use go into the SQL, so the planner can pick the index that fits (one
+  // LA, or indicators across every LA).
+  std::string sql =
+      "SELECT o.la_code, o.indicator_code, o.period, o.load_id, o.value, o.numerator, "
+      "o.denominator, l.recorded_at_us, l.source FROM observations o "
+      "JOIN loads l ON l.load_id = o.load_id WHERE o.kind = ?1 AND o.load_id <= ?2";
   if (!query.la_code.empty()) absl::StrAppend(&sql, " AND o.la_code = ?3");
   if (!query.indicator_code.empty()) absl::StrAppend(&sql, " AND o.indicator_code = ?4");
   if (!query.indicator_codes.empty()) {
@@ -417,11 +439,10 @@ absl::StatusOr<std::vector<v1::Value>> SqliteIndicatorStore::ListValues(const Va
   }
   if (!query.from_period.empty()) absl::StrAppend(&sql, " AND o.period >= ?5");
   if (!query.to_period.empty()) absl::StrAppend(&sql, " AND o.period <= ?6");
-  if (!query.include_missing) absl::StrAppend(&sql, " AND o.value IS NOT NULL");
   if (query.after.has_value()) {
     absl::StrAppend(&sql, " AND (o.la_code, o.indicator_code, o.period) > (?7, ?8, ?9)");
   }
-  absl::StrAppend(&sql, " ORDER BY o.la_code, o.indicator_code, o.period LIMIT ?10");
+  absl::StrAppend(&sql, " ORDER BY o.la_code, o.indicator_code, o.period, o.load_id");
   absl::StatusOr<SqliteStatement> q = db_->Prepare(sql);
   if (!q.ok()) return q.status();
   q->BindInt(1, query.kind);
@@ -435,11 +456,59 @@ absl::StatusOr<std::vector<v1::Value>> SqliteIndicatorStore::ListValues(const Va
     q->BindText(8, query.after->indicator_code);
     q->BindText(9, query.after->period);
   }
-  q->BindInt(10, query.limit);
   for (size_t i = 0; i < query.indicator_codes.size(); ++i) {
     q->BindText(static_cast<int>(kFirstCodeParameter + i), query.indicator_codes[i]);
   }
-  return Collect<v1::Value>(*q, ReadValue);
+
+  std::vector<v1::Value> out;
+  // The key being read, and its latest row so far.
+  std::string la;
+  std::string code;
+  std::string period;
+  v1::Value latest;
+  int revisions = 0;
+  auto finish_key = [&]() {
+    if (revisions == 0) return;
+    latest.set_revision(revisions);
+    if (query.include_missing || latest.has_value()) out.push_back(std::move(latest));
+    latest.Clear();
+    revisions = 0;
+  };
+  while (static_cast<int>(out.size()) < query.limit) {
+    absl::StatusOr<bool> row = q->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    const absl::string_view row_la = q->ColumnView(0);
+    const absl::string_view row_code = q->ColumnView(1);
+    const absl::string_view row_period = q->ColumnView(2);
+    if (revisions == 0 || row_la != la || row_code != code || row_period != period) {
+      finish_key();
+      la.assign(row_la.data(), row_la.size());
+      code.assign(row_code.data(), row_code.size());
+      period.assign(row_period.data(), row_period.size());
+    }
+    ++revisions;
+    latest.set_la_code(la);
+    latest.set_indicator_code(code);
+    if (query.kind == v1::PERIOD_KIND_FINANCIAL_YEAR) {
+      latest.set_financial_year(period);
+    } else {
+      latest.set_month(period);
+    }
+    latest.set_load_id(q->ColumnInt(3));
+    latest.clear_value();
+    latest.clear_numerator();
+    latest.clear_denominator();
+    if (!q->ColumnIsNull(4)) latest.set_value(q->ColumnDouble(4));
+    if (!q->ColumnIsNull(5)) latest.set_numerator(q->ColumnDouble(5));
+    if (!q->ColumnIsNull(6)) latest.set_denominator(q->ColumnDouble(6));
+    const int64_t us = q->ColumnInt(7);
+    latest.mutable_recorded_at()->set_seconds(us / 1000000);
+    latest.mutable_recorded_at()->set_nanos(static_cast<int32_t>((us % 1000000) * 1000));
+    latest.set_source(std::string(q->ColumnView(8)));
+  }
+  if (static_cast<int>(out.size()) < query.limit) finish_key();
+  return out;
 }
 
 absl::StatusOr<std::vector<v1::Value>> SqliteIndicatorStore::ValueHistory(const ValueKey& key) {

@@ -23,6 +23,7 @@ class SqliteIndicatorStore final : public IndicatorStore {
 
   absl::Status UpsertLocalAuthorities(const std::vector<v1::LocalAuthority>& las) override;
   absl::StatusOr<std::vector<v1::LocalAuthority>> ListLocalAuthorities() override;
+  absl::StatusOr<v1::LocalAuthority> GetLocalAuthority(absl::string_view la_code) override;
   absl::Status UpsertIndicators(const std::vector<v1::Indicator>& indicators) override;
   absl::StatusOr<std::vector<v1::Indicator>> ListIndicators() override;
   absl::Status UpsertTargets(const std::vector<v1::Target>& targets) override;

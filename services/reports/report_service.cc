@@ -104,13 +104,8 @@ absl::StatusOr<v1::Scorecard> ReportService::BuildScorecard(const v1::GetScoreca
   if (!month.ok()) return month.status();
   const FinancialYear fy = month->financial_year();
 
-  absl::StatusOr<std::vector<v1::LocalAuthority>> las = indicators_.ListLocalAuthorities();
-  if (!las.ok()) return las.status();
-  const v1::LocalAuthority* la = nullptr;
-  for (const v1::LocalAuthority& candidate : *las) {
-    if (candidate.la_code() == request.la_code()) la = &candidate;
-  }
-  if (la == nullptr) return absl::NotFoundError(absl::StrCat("no LA with code ", request.la_code()));
+  absl::StatusOr<v1::LocalAuthority> la = indicators_.GetLocalAuthority(request.la_code());
+  if (!la.ok()) return la.status();
 
   v1::ListValuesRequest months_request;
   months_request.set_la_code(request.la_code());
@@ -205,9 +200,9 @@ absl::StatusOr<v1::Scorecard> ReportService::BuildScorecard(const v1::GetScoreca
     if (values == by_code.end()) continue;  // Not reported monthly for this LA.
     IndicatorFigures figures;
     figures.indicator = indicator;
-    figures.months = values->second;
+    figures.months = std::move(values->second);
     if (auto o = outturns_by_code.find(indicator.code()); o != outturns_by_code.end()) {
-      figures.outturns = o->second;
+      figures.outturns = std::move(o->second);
     }
     if (auto t = target_by_code.find(indicator.code()); t != target_by_code.end()) {
       figures.target = t->second;
@@ -241,8 +236,8 @@ absl::StatusOr<v1::Scorecard> ReportService::BuildScorecard(const v1::GetScoreca
       figures.computed_month = c->second;
     }
     // Only a value that has been re-loaded has a history worth reading.
-    auto current = values->second.find(month->ToString());
-    if (current != values->second.end() && current->second.revision() > 1) {
+    auto current = figures.months.find(month->ToString());
+    if (current != figures.months.end() && current->second.revision() > 1) {
       v1::ListValueHistoryRequest h;
       h.set_la_code(request.la_code());
       h.set_indicator_code(indicator.code());

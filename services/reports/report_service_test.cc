@@ -304,6 +304,9 @@ TEST_F(ReportServiceTest, LeasedVersionsNeverServeAnAnsweredWriteStale) {
     absl::StatusOr<std::vector<v1::LocalAuthority>> ListLocalAuthorities() override {
       return inner.ListLocalAuthorities();
     }
+    absl::StatusOr<v1::LocalAuthority> GetLocalAuthority(absl::string_view la) override {
+      return inner.GetLocalAuthority(la);
+    }
     absl::StatusOr<std::vector<v1::Value>> ListValues(v1::ListValuesRequest r) override {
       return inner.ListValues(std::move(r));
     }
