@@ -19,6 +19,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "absl/base/thread_annotations.h"
@@ -61,6 +62,15 @@ class LeasedVersions {
   LeasedVersions(Fetch fetch, std::function<absl::Duration(const V&)> lease_of,
                  Clock clock = [] { return std::chrono::steady_clock::now(); })
       : fetch_(std::move(fetch)), lease_of_(std::move(lease_of)), clock_(std::move(clock)) {}
+
+  // The held version for `key` if its lease has not lapsed; never fetches.
+  std::optional<V> Peek(const std::string& key) {
+    const auto now = clock_();
+    absl::MutexLock lock(&mu_);
+    auto it = held_.find(key);
+    if (it != held_.end() && now < it->second.lapses) return it->second.value;
+    return std::nullopt;
+  }
 
   // The version for `key`: the held one if its lease has not lapsed,
   // otherwise a fresh one. Errors are the fetch's, and are not held.

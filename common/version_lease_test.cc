@@ -27,12 +27,16 @@ TEST(LeasedVersionsTest, HoldsAVersionForItsLeaseFromTheRequest) {
       },
       [](const Versioned& v) { return v.lease; }, [&] { return now; });
 
+  EXPECT_FALSE(versions.Peek("372").has_value());  // Never fetched.
+  EXPECT_EQ(fetches, 0);
   EXPECT_EQ(versions.Get("372")->version, 1);  // Asked at 0, lapses at 100.
+  EXPECT_EQ(versions.Peek("372")->version, 1);
   stored = 2;
   now = TimePoint{} + milliseconds(99);
   EXPECT_EQ(versions.Get("372")->version, 1);
   EXPECT_EQ(fetches, 1);
   now = TimePoint{} + milliseconds(100);
+  EXPECT_FALSE(versions.Peek("372").has_value());  // Lapsed.
   EXPECT_EQ(versions.Get("372")->version, 2);  // Lapsed: asks again.
   EXPECT_EQ(fetches, 2);
   EXPECT_EQ(versions.Get("373")->version, 2);  // Keys are separate.

@@ -424,10 +424,14 @@ absl::StatusOr<std::vector<v1::Value>> SqliteIndicatorStore::ListValues(const Va
   // per key, which costs two correlated lookups a row. Only the filters in
   // use go into the SQL, so the planner can pick the index that fits (one
   // LA, or indicators across every LA).
-  std::string sql =
+  // For one LA the kind is tested as an expression ("+o.kind"): as an
+  // index term, SQLite sorts the LA's rows again rather than read them in
+  // key order.
+  std::string sql = absl::StrCat(
       "SELECT o.la_code, o.indicator_code, o.period, o.load_id, o.value, o.numerator, "
       "o.denominator, l.recorded_at_us, l.source FROM observations o "
-      "JOIN loads l ON l.load_id = o.load_id WHERE o.kind = ?1 AND o.load_id <= ?2";
+      "JOIN loads l ON l.load_id = o.load_id WHERE ",
+      query.la_code.empty() ? "o.kind" : "+o.kind", " = ?1 AND o.load_id <= ?2");
   if (!query.la_code.empty()) absl::StrAppend(&sql, " AND o.la_code = ?3");
   if (!query.indicator_code.empty()) absl::StrAppend(&sql, " AND o.indicator_code = ?4");
   if (!query.indicator_codes.empty()) {
@@ -442,7 +446,7 @@ absl::StatusOr<std::vector<v1::Value>> SqliteIndicatorStore::ListValues(const Va
   if (query.after.has_value()) {
     absl::StrAppend(&sql, " AND (o.la_code, o.indicator_code, o.period) > (?7, ?8, ?9)");
   }
-  absl::StrAppend(&sql, " ORDER BY o.la_code, o.indicator_code, o.period, o.load_id");
+  absl::StrAppend(&sql, " ORDER BY o.la_code, o.indicator_code, o.kind, o.period, o.load_id");
   absl::StatusOr<SqliteStatement> q = db_->Prepare(sql);
   if (!q.ok()) return q.status();
   q->BindInt(1, query.kind);

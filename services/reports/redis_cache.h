@@ -31,7 +31,7 @@ struct RedisCacheOptions {
   absl::Duration connect_timeout = absl::Milliseconds(200);
   absl::Duration command_timeout = absl::Milliseconds(200);
   // At most this many connections, whatever the number of server threads.
-  int max_connections = 8;
+  int max_connections = 32;
   absl::Duration retry_after = absl::Seconds(1);
   // Entries expire: keys name their versions, so old ones are never read again.
   absl::Duration ttl = absl::Hours(24);

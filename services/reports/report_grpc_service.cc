@@ -1,13 +1,59 @@
 #include "services/reports/report_grpc_service.h"
 
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "common/grpc_status.h"
 
 namespace carescore::reports {
+namespace {
 
-grpc::Status ReportGrpcService::GetScorecard(grpc::ServerContext* /*context*/,
-                                             const v1::GetScorecardRequest* request,
-                                             v1::GetScorecardResponse* response) {
-  return Reply(service_.GetScorecard(*request), response);
+// The buffer takes the string over: no copy of the scorecard.
+void Send(std::string bytes, grpc::ByteBuffer* response) {
+  auto* owned = new std::string(std::move(bytes));
+  grpc::Slice slice(owned->data(), owned->size(),
+                    [](void* p) { delete static_cast<std::string*>(p); }, owned);
+  *response = grpc::ByteBuffer(&slice, 1);
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* ReportGrpcService::GetScorecard(grpc::CallbackServerContext* context,
+                                                          const grpc::ByteBuffer* request,
+                                                          grpc::ByteBuffer* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto parsed = std::make_shared<v1::GetScorecardRequest>();
+  std::vector<grpc::Slice> slices;
+  std::string wire;
+  if (request->Dump(&slices).ok()) {
+    for (const grpc::Slice& slice : slices) {
+      wire.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+    }
+  }
+  if (!parsed->ParseFromString(wire)) {
+    reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                 "the request is not a GetScorecardRequest"));
+    return reactor;
+  }
+  // A hit needing no other service is answered here; anything else may
+  // wait on the other services, so it goes to the edge's threads.
+  if (std::optional<std::string> hit = service_.CachedScorecardBytes(*parsed)) {
+    Send(*std::move(hit), response);
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+  workers_.Submit([this, reactor, response, parsed] {
+    absl::StatusOr<std::string> bytes = service_.GetScorecardBytes(*parsed);
+    if (!bytes.ok()) {
+      reactor->Finish(ToGrpcStatus(bytes.status()));
+      return;
+    }
+    Send(*std::move(bytes), response);
+    reactor->Finish(grpc::Status::OK);
+  });
+  return reactor;
 }
 
 grpc::Status ReportGrpcService::GetReport(grpc::ServerContext* /*context*/,

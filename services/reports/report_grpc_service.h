@@ -1,19 +1,30 @@
 #ifndef CARESCORE_SERVICES_REPORTS_REPORT_GRPC_SERVICE_H_
 #define CARESCORE_SERVICES_REPORTS_REPORT_GRPC_SERVICE_H_
 
-// The wire edge of ReportService: one line per RPC. Thread-safe.
+// The wire edge of ReportService: one line per RPC, except GetScorecard,
+// which is a raw callback method: it sends ReportService::GetScorecardBytes
+// as they are, so a cached scorecard goes out without being parsed and
+// serialised again. A hit whose versions are held is answered on gRPC's
+// thread (it waits only on the cache, at most its command timeout); other
+// calls, which wait on the other services, run on the edge's own threads.
+// Thread-safe.
 
 #include "carescore/v1/reports.grpc.pb.h"
+#include "common/worker_pool.h"
 #include "services/reports/report_service.h"
 
 namespace carescore::reports {
 
-class ReportGrpcService final : public v1::ReportService::Service {
+class ReportGrpcService final
+    : public v1::ReportService::WithRawCallbackMethod_GetScorecard<v1::ReportService::Service> {
  public:
-  explicit ReportGrpcService(ReportService& service) : service_(service) {}
+  // `threads`: how many scorecards are worked on at once.
+  explicit ReportGrpcService(ReportService& service, int threads = 16)
+      : service_(service), workers_(threads) {}
 
-  grpc::Status GetScorecard(grpc::ServerContext* context, const v1::GetScorecardRequest* request,
-                            v1::GetScorecardResponse* response) override;
+  grpc::ServerUnaryReactor* GetScorecard(grpc::CallbackServerContext* context,
+                                         const grpc::ByteBuffer* request,
+                                         grpc::ByteBuffer* response) override;
   grpc::Status GetReport(grpc::ServerContext* context, const v1::GetReportRequest* request,
                          v1::GetReportResponse* response) override;
   grpc::Status GetHighlights(grpc::ServerContext* context, const v1::GetHighlightsRequest* request,
@@ -26,6 +37,7 @@ class ReportGrpcService final : public v1::ReportService::Service {
 
  private:
   ReportService& service_;
+  WorkerPool workers_;
 };
 
 }  // namespace carescore::reports

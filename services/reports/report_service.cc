@@ -28,6 +28,30 @@ google::protobuf::Timestamp ToProto(absl::Time t) {
   return ts;
 }
 
+// A GetScorecardResponse's wire bytes from a Scorecard's (which never hold
+// `cache`) and the word for `cache`. Protobuf merges repeated occurrences
+// of an embedded message, so the word is appended as a second, one-field
+// Scorecard rather than by parsing the first.
+std::string ResponseBytes(absl::string_view scorecard, absl::string_view cache) {
+  v1::Scorecard marker;
+  marker.set_cache(std::string(cache));
+  const std::string tail = marker.SerializeAsString();
+  std::string out;
+  out.reserve(scorecard.size() + tail.size() + 12);
+  for (absl::string_view part : {scorecard, absl::string_view(tail)}) {
+    // Field 1 (scorecard), wire type 2 (length-delimited), then the length.
+    out.push_back(static_cast<char>((1 << 3) | 2));
+    uint64_t n = part.size();
+    while (n >= 0x80) {
+      out.push_back(static_cast<char>((n & 0x7F) | 0x80));
+      n >>= 7;
+    }
+    out.push_back(static_cast<char>(n));
+    out.append(part.data(), part.size());
+  }
+  return out;
+}
+
 absl::Status CheckLaAndMonth(const std::string& la_code, const std::string& month) {
   if (!IsLaCode(la_code)) {
     return absl::InvalidArgumentError(
@@ -41,6 +65,42 @@ absl::Status CheckLaAndMonth(const std::string& la_code, const std::string& mont
 }  // namespace
 
 absl::StatusOr<v1::GetScorecardResponse> ReportService::GetScorecard(
+    const v1::GetScorecardRequest& request) {
+  absl::StatusOr<std::string> bytes = GetScorecardBytes(request);
+  if (!bytes.ok()) return bytes.status();
+  v1::GetScorecardResponse response;
+  if (!response.ParseFromString(*bytes)) {
+    return absl::InternalError("a scorecard could not be read back");
+  }
+  return response;
+}
+
+std::string ReportService::CacheKey(const v1::GetScorecardRequest& request, Month month,
+                                   const ScorecardVersions& versions) {
+  // Computed comparators read every LA's values, hence the all-LA version.
+  return absl::StrCat(
+      "carescore:scorecard:v2:", request.la_code(), ":", month.ToString(), ":",
+      request.has_as_of() ? absl::StrCat(absl::ToUnixMicros(FromProto(request.as_of()))) : "now",
+      ":d", versions.la, ":a", versions.all, ":c", versions.comparators);
+}
+
+std::optional<std::string> ReportService::CachedScorecardBytes(
+    const v1::GetScorecardRequest& request) {
+  if (cache_ == nullptr || !IsLaCode(request.la_code())) return std::nullopt;
+  if (request.has_as_of() && FromProto(request.as_of()) > now_()) return std::nullopt;
+  absl::StatusOr<Month> month = Month::Parse(request.month());
+  if (!month.ok()) return std::nullopt;
+  std::optional<v1::GetDataVersionResponse> data = data_versions_.Peek(request.la_code());
+  std::optional<v1::GetComparatorsVersionResponse> comparators = comparator_versions_.Peek("");
+  if (!data.has_value() || !comparators.has_value()) return std::nullopt;
+  const ScorecardVersions versions{data->data_version(), data->all_data_version(),
+                                   comparators->version()};
+  std::optional<std::string> cached = cache_->Get(CacheKey(request, *month, versions));
+  if (!cached.has_value()) return std::nullopt;
+  return ResponseBytes(*cached, "hit");
+}
+
+absl::StatusOr<std::string> ReportService::GetScorecardBytes(
     const v1::GetScorecardRequest& request) {
   if (!IsLaCode(request.la_code())) {
     return absl::InvalidArgumentError(
@@ -64,24 +124,16 @@ absl::StatusOr<v1::GetScorecardResponse> ReportService::GetScorecard(
   // A past as-of never changes; a future one could, so it is not cached.
   const bool cacheable = cache_ != nullptr &&
                          (!request.has_as_of() || FromProto(request.as_of()) <= now_());
-  v1::GetScorecardResponse response;
   if (!cacheable) {
     absl::StatusOr<v1::Scorecard> card = BuildScorecard(request, versions);
     if (!card.ok()) return card.status();
-    *response.mutable_scorecard() = *std::move(card);
-    response.mutable_scorecard()->set_cache("uncached");
-    return response;
+    return ResponseBytes(card->SerializeAsString(), "uncached");
   }
-  // Computed comparators read every LA's values, hence the all-LA version.
-  const std::string key = absl::StrCat(
-      "carescore:scorecard:v2:", request.la_code(), ":", month->ToString(), ":",
-      request.has_as_of() ? absl::StrCat(absl::ToUnixMicros(FromProto(request.as_of()))) : "now",
-      ":d", versions.la, ":a", versions.all, ":c", versions.comparators);
+  const std::string key = CacheKey(request, *month, versions);
+  // The cache holds the Scorecard's wire bytes: a hit is answered without
+  // parsing them.
   if (std::optional<std::string> cached = cache_->Get(key)) {
-    if (response.mutable_scorecard()->ParseFromString(*cached)) {
-      response.mutable_scorecard()->set_cache("hit");
-      return response;
-    }
+    return ResponseBytes(*cached, "hit");
   }
   absl::StatusOr<std::string> computed = flights_.Do(key, [&]() -> absl::StatusOr<std::string> {
     absl::StatusOr<v1::Scorecard> card = BuildScorecard(request, versions);
@@ -91,11 +143,7 @@ absl::StatusOr<v1::GetScorecardResponse> ReportService::GetScorecard(
     return bytes;
   });
   if (!computed.ok()) return computed.status();
-  if (!response.mutable_scorecard()->ParseFromString(*computed)) {
-    return absl::InternalError("a computed scorecard could not be read back");
-  }
-  response.mutable_scorecard()->set_cache("miss");
-  return response;
+  return ResponseBytes(*computed, "miss");
 }
 
 absl::StatusOr<v1::Scorecard> ReportService::BuildScorecard(const v1::GetScorecardRequest& request,

@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,14 @@ class ReportService {
                              }) {}
 
   absl::StatusOr<v1::GetScorecardResponse> GetScorecard(const v1::GetScorecardRequest& request);
+  // The same answer as GetScorecard, as a GetScorecardResponse's wire bytes:
+  // a cache hit is served without parsing (the wire edge sends these).
+  absl::StatusOr<std::string> GetScorecardBytes(const v1::GetScorecardRequest& request);
+  // GetScorecardBytes's answer if it is a cache hit that needs no call to
+  // the other services (the versions are held within their leases);
+  // otherwise nothing, and GetScorecardBytes has the answer or the error.
+  // At worst it waits for the cache's command timeout.
+  std::optional<std::string> CachedScorecardBytes(const v1::GetScorecardRequest& request);
   absl::StatusOr<v1::GetReportResponse> GetReport(const v1::GetReportRequest& request);
   absl::StatusOr<v1::GetHighlightsResponse> GetHighlights(const v1::GetHighlightsRequest& request);
   absl::StatusOr<v1::SetCommentaryResponse> SetCommentary(const v1::SetCommentaryRequest& request);
@@ -79,6 +88,8 @@ class ReportService {
 
   absl::StatusOr<v1::Scorecard> BuildScorecard(const v1::GetScorecardRequest& request,
                                                const ScorecardVersions& versions);
+  std::string CacheKey(const v1::GetScorecardRequest& request, Month month,
+                       const ScorecardVersions& versions);
   // `reported`: the LA's values by indicator, which say what the lines are.
   absl::StatusOr<ComputedComparators> ComputedFor(
       const v1::GetScorecardRequest& request, Month month,
