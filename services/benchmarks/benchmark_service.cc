@@ -67,6 +67,7 @@ absl::StatusOr<std::vector<LaValue>> AllValues(indicators::IndicatorReader& read
   request.set_period_kind(kind);
   request.set_from_period(period);
   request.set_to_period(period);
+  request.set_view(v1::VALUE_VIEW_FIGURES);
   absl::StatusOr<std::vector<v1::Value>> values = reader.ListValues(request);
   if (!values.ok()) return values.status();
   std::vector<LaValue> out;
@@ -500,6 +501,7 @@ absl::StatusOr<v1::BatchGetBenchmarksResponse> BenchmarkService::BatchGetBenchma
     for (const std::string& code : codes) values_request.add_indicator_codes(code);
     if (request.has_as_of()) *values_request.mutable_as_of() = request.as_of();
     values_request.set_page_size(10000);
+    values_request.set_view(v1::VALUE_VIEW_FIGURES);
     absl::StatusOr<std::vector<v1::Value>> values = indicators_.ListValues(values_request);
     if (!values.ok()) return values.status();
     std::map<std::string, std::vector<LaValue>> by_code;

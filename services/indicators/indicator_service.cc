@@ -451,6 +451,7 @@ absl::StatusOr<v1::ListValuesResponse> IndicatorService::ListValues(
   query.from_period = request.from_period();
   query.to_period = request.to_period();
   query.include_missing = request.include_missing();
+  query.figures_only = request.view() == v1::VALUE_VIEW_FIGURES;
   query.limit = *size + 1;  // One more tells whether there is a next page.
   if (request.has_as_of()) {
     query.as_of = absl::FromUnixSeconds(request.as_of().seconds()) +

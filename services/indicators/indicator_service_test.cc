@@ -153,6 +153,70 @@ TEST_F(IndicatorServiceTest, HistoryAndDataVersion) {
   EXPECT_EQ(service_->GetDataVersion(version).status().code(), absl::StatusCode::kNotFound);
 }
 
+// The latest revision of each value as of a moment, with its revision
+// number; a later "missing" hides older figures; code lists and the
+// figures-only view; every write raises the all-LA version.
+TEST_F(IndicatorServiceTest, LatestRevisionsCodeListsViewsAndAllLaVersion) {
+  auto all_version = [this] {
+    v1::GetDataVersionRequest r;
+    r.set_la_code("372");
+    return service_->GetDataVersion(r)->all_data_version();
+  };
+  const int64_t before = all_version();
+  auto first = Write({Val("372", "6.1", "2018-09", 651), Val("372", "6.8", "2018-09", 91.5),
+                      Val("382", "6.1", "2018-09", 700)});
+  ASSERT_TRUE(first.ok()) << first.status();
+  const absl::Time first_load = absl::Now();
+  EXPECT_EQ(all_version(), before + 2);  // Two LAs' versions rose.
+  v1::ValueInput gone = Val("372", "6.8", "2018-09", 0);
+  gone.clear_value();
+  ASSERT_TRUE(Write({Val("372", "6.1", "2018-09", 653), gone}).ok());
+  ASSERT_TRUE(Write({Val("382", "6.1", "2018-09", 702)}).ok());
+  EXPECT_EQ(all_version(), before + 4);
+
+  v1::ListValuesRequest request;
+  request.set_la_code("372");
+  auto now = service_->ListValues(request);
+  ASSERT_TRUE(now.ok());
+  ASSERT_EQ(now->values_size(), 1);  // 6.2's latest revision says missing.
+  EXPECT_DOUBLE_EQ(now->values(0).value(), 653);
+  EXPECT_EQ(now->values(0).revision(), 2);
+  EXPECT_EQ(now->values(0).source(), "test");
+  EXPECT_GT(now->values(0).load_id(), 0);
+  request.set_include_missing(true);
+  auto with_missing = service_->ListValues(request);
+  ASSERT_EQ(with_missing->values_size(), 2);
+  EXPECT_FALSE(with_missing->values(1).has_value());
+  EXPECT_EQ(with_missing->values(1).revision(), 2);
+
+  const int64_t us = absl::ToUnixMicros(first_load);
+  request.mutable_as_of()->set_seconds(us / 1000000);
+  request.mutable_as_of()->set_nanos(static_cast<int32_t>(us % 1000000) * 1000);
+  auto then = service_->ListValues(request);
+  ASSERT_EQ(then->values_size(), 2);
+  EXPECT_DOUBLE_EQ(then->values(0).value(), 651);
+  EXPECT_EQ(then->values(0).revision(), 1);
+  EXPECT_DOUBLE_EQ(then->values(1).value(), 91.5);
+
+  v1::ListValuesRequest by_codes;
+  by_codes.add_indicator_codes("6.1");
+  by_codes.add_indicator_codes("9.9");
+  by_codes.set_view(v1::VALUE_VIEW_FIGURES);
+  auto figures = service_->ListValues(by_codes);
+  ASSERT_TRUE(figures.ok());
+  ASSERT_EQ(figures->values_size(), 2);  // 372 then 382, latest of each.
+  EXPECT_EQ(figures->values(0).la_code(), "372");
+  EXPECT_DOUBLE_EQ(figures->values(1).value(), 702);
+  EXPECT_EQ(figures->values(1).revision(), 2);
+  EXPECT_TRUE(figures->values(1).source().empty());
+  EXPECT_FALSE(figures->values(1).has_recorded_at());
+  by_codes.add_indicator_codes("6.8");
+  by_codes.set_include_missing(true);
+  EXPECT_EQ(service_->ListValues(by_codes)->values_size(), 3);
+  for (int i = 0; i < 501; ++i) by_codes.add_indicator_codes("x");
+  EXPECT_EQ(service_->ListValues(by_codes).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST_F(IndicatorServiceTest, OutturnsAreFinancialYears) {
   ASSERT_TRUE(Write({Outturn("372", "6.8", "2017-18", 91.2)}).ok());
   v1::ValueInput bad = Outturn("372", "6.8", "2017-19", 91.2);

@@ -40,6 +40,8 @@ struct ValueQuery {
   // Only loads recorded at or before this moment count.
   std::optional<absl::Time> as_of;
   bool include_missing = false;
+  // Leave out recorded_at, source and load_id (VALUE_VIEW_FIGURES).
+  bool figures_only = false;
   // Results start strictly after this key (paging).
   std::optional<ValueKey> after;
   int limit = 1000;

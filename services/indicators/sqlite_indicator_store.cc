@@ -427,10 +427,14 @@ absl::StatusOr<std::vector<v1::Value>> SqliteIndicatorStore::ListValues(const Va
   // For one LA the kind is tested as an expression ("+o.kind"): as an
   // index term, SQLite sorts the LA's rows again rather than read them in
   // key order.
+  // The figures alone need no join with the loads.
   std::string sql = absl::StrCat(
       "SELECT o.la_code, o.indicator_code, o.period, o.load_id, o.value, o.numerator, "
-      "o.denominator, l.recorded_at_us, l.source FROM observations o "
-      "JOIN loads l ON l.load_id = o.load_id WHERE ",
+      "o.denominator",
+      query.figures_only
+          ? " FROM observations o WHERE "
+          : ", l.recorded_at_us, l.source FROM observations o "
+            "JOIN loads l ON l.load_id = o.load_id WHERE ",
       query.la_code.empty() ? "o.kind" : "+o.kind", " = ?1 AND o.load_id <= ?2");
   if (!query.la_code.empty()) absl::StrAppend(&sql, " AND o.la_code = ?3");
   if (!query.indicator_code.empty()) absl::StrAppend(&sql, " AND o.indicator_code = ?4");
@@ -499,17 +503,19 @@ absl::StatusOr<std::vector<v1::Value>> SqliteIndicatorStore::ListValues(const Va
     } else {
       latest.set_month(period);
     }
-    latest.set_load_id(q->ColumnInt(3));
     latest.clear_value();
     latest.clear_numerator();
     latest.clear_denominator();
     if (!q->ColumnIsNull(4)) latest.set_value(q->ColumnDouble(4));
     if (!q->ColumnIsNull(5)) latest.set_numerator(q->ColumnDouble(5));
     if (!q->ColumnIsNull(6)) latest.set_denominator(q->ColumnDouble(6));
-    const int64_t us = q->ColumnInt(7);
-    latest.mutable_recorded_at()->set_seconds(us / 1000000);
-    latest.mutable_recorded_at()->set_nanos(static_cast<int32_t>((us % 1000000) * 1000));
-    latest.set_source(std::string(q->ColumnView(8)));
+    if (!query.figures_only) {
+      latest.set_load_id(q->ColumnInt(3));
+      const int64_t us = q->ColumnInt(7);
+      latest.mutable_recorded_at()->set_seconds(us / 1000000);
+      latest.mutable_recorded_at()->set_nanos(static_cast<int32_t>((us % 1000000) * 1000));
+      latest.set_source(std::string(q->ColumnView(8)));
+    }
   }
   if (static_cast<int>(out.size()) < query.limit) finish_key();
   return out;

@@ -160,6 +160,7 @@ absl::StatusOr<v1::Scorecard> ReportService::BuildScorecard(const v1::GetScoreca
   months_request.set_period_kind(v1::PERIOD_KIND_MONTH);
   months_request.set_from_period(fy.Plus(-1).first_month().ToString());
   months_request.set_to_period(month->ToString());
+  months_request.set_view(v1::VALUE_VIEW_FIGURES);  // History is read apart.
   if (request.has_as_of()) *months_request.mutable_as_of() = request.as_of();
   absl::StatusOr<std::vector<v1::Value>> monthly = indicators_.ListValues(months_request);
   if (!monthly.ok()) return monthly.status();
