@@ -13,6 +13,7 @@ import importlib.util
 import struct
 import zlib
 import io
+import json
 import os
 import shutil
 import signal
@@ -504,6 +505,22 @@ class CarescoreE2E(unittest.TestCase):
         r = self.cli("scorecard", "--la", "372", "--month", "2019-05")
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("no data for LA 372 (Rotherham) in May 2019", r.stderr)
+
+    def test_scorecard_computed_comparators(self):
+        # Other LAs' 2017-18 outturns for 6.8: two of Rotherham's 2025
+        # neighbours (370, 371) and one other LA (373).
+        path = self.write("others.csv", "la_code,code,financial_year,value,numerator,denominator\n"
+                          "370,6.8,2017-18,95.0,190,200\n371,6.8,2017-18,80.0,80,100\n"
+                          "373,6.8,2017-18,85.0,170,200\n")
+        self.cli_ok("import", "outturns", path)
+        row = {r["code"]: r for r in self.rows("scorecard", "--la", "372", "--month", "2018-10")}["6.8"]
+        self.assertEqual(row["comparators"], "computed 2017-18")
+        self.assertAlmostEqual(float(row["sn_average"]), 87.5)  # 357 and 384 have none
+        self.assertAlmostEqual(float(row["national_average"]), 100 * 1942 / 2158, places=3)
+        self.assertEqual((row["quartile"], row["rank"]), ("B", "2 of 4"))
+        card = json.loads(self.cli_ok("scorecard", "--la", "372", "--month", "2018-10",
+                                      "--format", "json"))
+        self.assertTrue(any(r["code"] == "6.8" for r in card))
 
     # --- the report -------------------------------------------------------
 
