@@ -4,8 +4,11 @@
 // The report rules, with no gRPC in them: gathers an LA's figures from the
 // indicator and benchmarking services (through their readers) and builds
 // the monthly scorecard (scorecard.h has the per-indicator rules).
-// Scorecards are cached under a key holding the LA's data version and the
-// comparators' version, so any write is seen at once; concurrent requests
+// Scorecards are cached under a key holding the LA's data version, every
+// LA's (computed comparators read them all) and the comparators' version.
+// Those versions are held for the lease their services grant
+// (common/version_lease.h), so a hit asks no other service, yet any write
+// that has been answered is seen by the next scorecard. Concurrent requests
 // for one key compute it once. Thread-safe if the readers and cache are.
 // Errors: InvalidArgument (malformed LA code or month), NotFound (unknown
 // LA; no value for the LA in the month), and the readers' errors.
