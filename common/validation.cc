@@ -37,6 +37,12 @@ bool IsOnsCode(absl::string_view code) {
          AllDigits(code.substr(1));
 }
 
+absl::Status CheckLaCode(absl::string_view code) {
+  if (IsLaCode(code)) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("la_code \"", code, "\" is not a DfE LA code (three digits)"));
+}
+
 bool IsIndicatorCode(absl::string_view code) {
   if (code.empty() || code.size() > 64) return false;
   return std::none_of(code.begin(), code.end(), [](char c) {

@@ -6,6 +6,7 @@
 // and returns true if it added none. Cross-record rules (unknown codes,
 // duplicates in a batch) belong to the services. Pure, thread-safe.
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "carescore/v1/indicators.pb.h"
 #include "common/row_errors.h"
@@ -14,6 +15,8 @@ namespace carescore {
 
 // "372": exactly three digits.
 bool IsLaCode(absl::string_view code);
+// OK for a DfE LA code, otherwise InvalidArgument naming the field.
+absl::Status CheckLaCode(absl::string_view code);
 // "E08000018": a country letter (E, W, S, N) and eight digits.
 bool IsOnsCode(absl::string_view code);
 // Non-empty, at most 64 characters, no white space or commas.

@@ -254,10 +254,7 @@ absl::StatusOr<std::string> BenchmarkService::ResolveModel(const std::string& re
 
 absl::StatusOr<v1::ListNeighboursResponse> BenchmarkService::ListNeighbours(
     const v1::ListNeighboursRequest& request) {
-  if (!IsLaCode(request.la_code())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("la_code \"", request.la_code(), "\" is not a DfE LA code (three digits)"));
-  }
+  if (absl::Status la = CheckLaCode(request.la_code()); !la.ok()) return la;
   absl::StatusOr<std::string> model = ResolveModel(request.model());
   if (!model.ok()) return model.status();
   absl::StatusOr<std::vector<v1::Neighbour>> list = store_.ListNeighbours(*model, request.la_code());
@@ -343,10 +340,7 @@ BenchmarkService::ImportPublishedComparators(const v1::ImportPublishedComparator
 
 absl::StatusOr<v1::ListPublishedComparatorsResponse> BenchmarkService::ListPublishedComparators(
     const v1::ListPublishedComparatorsRequest& request) {
-  if (!IsLaCode(request.la_code())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("la_code \"", request.la_code(), "\" is not a DfE LA code (three digits)"));
-  }
+  if (absl::Status la = CheckLaCode(request.la_code()); !la.ok()) return la;
   absl::StatusOr<std::vector<v1::PublishedComparator>> found = store_.ListPublished(request.la_code());
   if (!found.ok()) return found.status();
   absl::StatusOr<int64_t> version = store_.Version();
@@ -359,10 +353,7 @@ absl::StatusOr<v1::ListPublishedComparatorsResponse> BenchmarkService::ListPubli
 
 absl::StatusOr<v1::GetBenchmarkResponse> BenchmarkService::GetBenchmark(
     const v1::GetBenchmarkRequest& request) {
-  if (!IsLaCode(request.la_code())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("la_code \"", request.la_code(), "\" is not a DfE LA code (three digits)"));
-  }
+  if (absl::Status la = CheckLaCode(request.la_code()); !la.ok()) return la;
   if (request.indicator_code().empty()) {
     return absl::InvalidArgumentError("indicator_code is required");
   }
@@ -455,10 +446,7 @@ absl::StatusOr<NeighbourList> BenchmarkService::Neighbours(const std::string& mo
 
 absl::StatusOr<v1::BatchGetBenchmarksResponse> BenchmarkService::BatchGetBenchmarks(
     const v1::BatchGetBenchmarksRequest& request) {
-  if (!IsLaCode(request.la_code())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("la_code \"", request.la_code(), "\" is not a DfE LA code (three digits)"));
-  }
+  if (absl::Status la = CheckLaCode(request.la_code()); !la.ok()) return la;
   if (request.indicator_codes().empty() || request.indicator_codes_size() > kMaxBatchBenchmarks) {
     return absl::InvalidArgumentError(absl::StrCat("indicator_codes: give 1 to ", kMaxBatchBenchmarks,
                                                    " codes, not ", request.indicator_codes_size()));

@@ -79,9 +79,8 @@ absl::StatusOr<Month> ParseMonthField(const std::string& text, absl::string_view
 
 // An optional LA filter: empty, or a well-formed code.
 absl::Status CheckLaFilter(const std::string& la_code) {
-  if (la_code.empty() || IsLaCode(la_code)) return absl::OkStatus();
-  return absl::InvalidArgumentError(
-      absl::StrCat("la_code \"", la_code, "\" is not a DfE LA code (three digits)"));
+  if (la_code.empty()) return absl::OkStatus();
+  return CheckLaCode(la_code);
 }
 
 struct MonthRange {
@@ -137,10 +136,7 @@ void EscalationService::Publish(const v1::Escalation& escalation, v1::Transition
 }
 
 absl::Status EscalationService::CheckLa(const std::string& la_code) {
-  if (!IsLaCode(la_code)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("la_code \"", la_code, "\" is not a DfE LA code (three digits)"));
-  }
+  if (absl::Status la = CheckLaCode(la_code); !la.ok()) return la;
   absl::StatusOr<std::vector<v1::LocalAuthority>> las = indicators_.ListLocalAuthorities();
   if (!las.ok()) return las.status();
   for (const v1::LocalAuthority& la : *las) {

@@ -67,7 +67,12 @@ class GrpcIndicatorReader final : public IndicatorReader {
   // The stub for the slot's channel, made once it is set. Stubs are
   // thread-safe and shared.
   absl::StatusOr<v1::IndicatorService::Stub*> Stub();
-  void Prepare(grpc::ClientContext& ctx) const;
+  // One unary call with the timeout; errors say they came from here.
+  template <typename Request, typename Response>
+  absl::StatusOr<Response> Call(
+      grpc::Status (v1::IndicatorService::Stub::*method)(grpc::ClientContext*, const Request&,
+                                                         Response*),
+      const Request& request);
 
   const ChannelSlot& channel_;
   absl::Duration timeout_;

@@ -124,10 +124,7 @@ absl::StatusOr<v1::ImportLocalAuthoritiesResponse> IndicatorService::ImportLocal
 
 absl::StatusOr<v1::GetLocalAuthorityResponse> IndicatorService::GetLocalAuthority(
     const v1::GetLocalAuthorityRequest& request) {
-  if (!IsLaCode(request.la_code())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("la_code \"", request.la_code(), "\" is not a DfE LA code (three digits)"));
-  }
+  if (absl::Status la = CheckLaCode(request.la_code()); !la.ok()) return la;
   absl::StatusOr<v1::LocalAuthority> la = store_.GetLocalAuthority(request.la_code());
   if (!la.ok()) return la.status();
   v1::GetLocalAuthorityResponse response;
@@ -421,9 +418,8 @@ absl::StatusOr<v1::ListValuesResponse> IndicatorService::ListValues(
   ValueQuery query;
   query.kind = request.period_kind() == v1::PERIOD_KIND_UNSPECIFIED ? v1::PERIOD_KIND_MONTH
                                                                       : request.period_kind();
-  if (!request.la_code().empty() && !IsLaCode(request.la_code())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("la_code \"", request.la_code(), "\" is not a DfE LA code (three digits)"));
+  if (!request.la_code().empty()) {
+    if (absl::Status la = CheckLaCode(request.la_code()); !la.ok()) return la;
   }
   for (const auto& [field, text] : {std::pair{"from_period", request.from_period()},
                                     std::pair{"to_period", request.to_period()}}) {
@@ -505,10 +501,7 @@ absl::StatusOr<v1::ListValueHistoryResponse> IndicatorService::ListValueHistory(
       return absl::InvalidArgumentError("a month or a financial year is required");
   }
   if (key.period.empty()) return absl::InvalidArgumentError("the period is empty");
-  if (!IsLaCode(key.la_code)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("la_code \"", key.la_code, "\" is not a DfE LA code (three digits)"));
-  }
+  if (absl::Status la = CheckLaCode(key.la_code); !la.ok()) return la;
   if (key.indicator_code.empty()) return absl::InvalidArgumentError("indicator_code is required");
   absl::StatusOr<std::vector<v1::Value>> history = store_.ValueHistory(key);
   if (!history.ok()) return history.status();
@@ -523,10 +516,7 @@ absl::StatusOr<v1::ListValueHistoryResponse> IndicatorService::ListValueHistory(
 
 absl::StatusOr<v1::GetDataVersionResponse> IndicatorService::GetDataVersion(
     const v1::GetDataVersionRequest& request) {
-  if (!IsLaCode(request.la_code())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("la_code \"", request.la_code(), "\" is not a DfE LA code (three digits)"));
-  }
+  if (absl::Status la = CheckLaCode(request.la_code()); !la.ok()) return la;
   absl::StatusOr<int64_t> version = store_.DataVersion(request.la_code());
   if (!version.ok()) return version.status();
   absl::StatusOr<int64_t> all = store_.AllDataVersion();

@@ -53,10 +53,7 @@ std::string ResponseBytes(absl::string_view scorecard, absl::string_view cache) 
 }
 
 absl::Status CheckLaAndMonth(const std::string& la_code, const std::string& month) {
-  if (!IsLaCode(la_code)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("la_code \"", la_code, "\" is not a DfE LA code (three digits)"));
-  }
+  if (absl::Status la = CheckLaCode(la_code); !la.ok()) return la;
   absl::Status m = Month::Parse(month).status();
   if (!m.ok()) return absl::InvalidArgumentError(absl::StrCat("month: ", m.message()));
   return absl::OkStatus();
@@ -102,10 +99,7 @@ std::optional<std::string> ReportService::CachedScorecardBytes(
 
 absl::StatusOr<std::string> ReportService::GetScorecardBytes(
     const v1::GetScorecardRequest& request) {
-  if (!IsLaCode(request.la_code())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("la_code \"", request.la_code(), "\" is not a DfE LA code (three digits)"));
-  }
+  if (absl::Status la = CheckLaCode(request.la_code()); !la.ok()) return la;
   absl::StatusOr<Month> month = Month::Parse(request.month());
   if (!month.ok()) return absl::InvalidArgumentError(absl::StrCat("month: ", month.status().message()));
   // The versions first: a write after them can only make the scorecard

@@ -67,15 +67,23 @@ class ReportServiceTest : public ::testing::Test {
     ASSERT_TRUE(benchmarks_->ImportPublishedComparators(p).ok());
   }
 
-  std::map<std::string, v1::ScorecardLine> October() {
+  static v1::GetScorecardRequest OctoberRequest() {
     v1::GetScorecardRequest r;
     r.set_la_code("372");
     r.set_month("2018-10");
-    auto card = service_->GetScorecard(r);
-    EXPECT_TRUE(card.ok()) << card.status();
+    return r;
+  }
+
+  static std::map<std::string, v1::ScorecardLine> LinesOf(const v1::Scorecard& card) {
     std::map<std::string, v1::ScorecardLine> lines;
-    for (const auto& line : card->scorecard().lines()) lines[line.code()] = line;
+    for (const auto& line : card.lines()) lines[line.code()] = line;
     return lines;
+  }
+
+  std::map<std::string, v1::ScorecardLine> October() {
+    auto card = service_->GetScorecard(OctoberRequest());
+    EXPECT_TRUE(card.ok()) << card.status();
+    return LinesOf(card->scorecard());
   }
 
   std::unique_ptr<indicators::SqliteIndicatorStore> indicator_store_;
@@ -126,19 +134,13 @@ TEST_F(ReportServiceTest, RevisionsShowAndAsOfReproducesTheIssuedCard) {
   for (const auto& f : now["6.10"].flags()) revised = revised || f.kind() == v1::FLAG_KIND_REVISED;
   EXPECT_TRUE(revised);
 
-  v1::GetScorecardRequest r;
-  r.set_la_code("372");
-  r.set_month("2018-10");
+  v1::GetScorecardRequest r = OctoberRequest();
   const int64_t us = absl::ToUnixMicros(issued);
   r.mutable_as_of()->set_seconds(us / 1000000);
   r.mutable_as_of()->set_nanos(static_cast<int32_t>(us % 1000000) * 1000);
   auto then = service_->GetScorecard(r);
   ASSERT_TRUE(then.ok()) << then.status();
-  for (const auto& line : then->scorecard().lines()) {
-    if (line.code() == "6.10") {
-      EXPECT_DOUBLE_EQ(line.value(), 86.6);
-    }
-  }
+  EXPECT_DOUBLE_EQ(LinesOf(then->scorecard())["6.10"].value(), 86.6);
 }
 
 TEST_F(ReportServiceTest, CachedUntilAWriteChangesTheKey) {
@@ -146,9 +148,7 @@ TEST_F(ReportServiceTest, CachedUntilAWriteChangesTheKey) {
   ReportDependencies deps;
   deps.cache = &cache;
   ReportService cached(*reader_, *benchmark_reader_, deps);
-  v1::GetScorecardRequest r;
-  r.set_la_code("372");
-  r.set_month("2018-10");
+  v1::GetScorecardRequest r = OctoberRequest();
   auto first = cached.GetScorecard(r);
   ASSERT_TRUE(first.ok());
   EXPECT_EQ(first->scorecard().cache(), "miss");
@@ -168,11 +168,7 @@ TEST_F(ReportServiceTest, CachedUntilAWriteChangesTheKey) {
   auto third = cached.GetScorecard(r);
   ASSERT_TRUE(third.ok());
   EXPECT_EQ(third->scorecard().cache(), "miss");
-  for (const auto& line : third->scorecard().lines()) {
-    if (line.code() == "6.1") {
-      EXPECT_DOUBLE_EQ(line.value(), 660);
-    }
-  }
+  EXPECT_DOUBLE_EQ(LinesOf(third->scorecard())["6.1"].value(), 660);
   // Comparators are part of the key too.
   v1::ImportPublishedComparatorsRequest p;
   v1::PublishedComparator* c = p.add_comparators();
@@ -183,11 +179,7 @@ TEST_F(ReportServiceTest, CachedUntilAWriteChangesTheKey) {
   ASSERT_TRUE(benchmarks_->ImportPublishedComparators(p).ok());
   auto fourth = cached.GetScorecard(r);
   EXPECT_EQ(fourth->scorecard().cache(), "miss");
-  for (const auto& line : fourth->scorecard().lines()) {
-    if (line.code() == "6.8") {
-      EXPECT_DOUBLE_EQ(line.published().sn_average(), 88.8);
-    }
-  }
+  EXPECT_DOUBLE_EQ(LinesOf(fourth->scorecard())["6.8"].published().sn_average(), 88.8);
 }
 
 // Other LAs' values give computed comparators by the DfE method, for the
@@ -229,13 +221,10 @@ TEST_F(ReportServiceTest, ComputedComparatorsFromOtherLas) {
   ReportDependencies deps;
   deps.cache = &cache;
   ReportService cached(*reader_, *benchmark_reader_, deps);
-  v1::GetScorecardRequest r;
-  r.set_la_code("372");
-  r.set_month("2018-10");
+  v1::GetScorecardRequest r = OctoberRequest();
   auto card = cached.GetScorecard(r);
   ASSERT_TRUE(card.ok()) << card.status();
-  std::map<std::string, v1::ScorecardLine> lines;
-  for (const auto& line : card->scorecard().lines()) lines[line.code()] = line;
+  std::map<std::string, v1::ScorecardLine> lines = LinesOf(card->scorecard());
 
   const v1::ComparatorFigures& c = lines["6.8"].computed();
   EXPECT_EQ(c.source(), v1::COMPARATOR_SOURCE_COMPUTED);
@@ -279,11 +268,7 @@ TEST_F(ReportServiceTest, ComputedComparatorsFromOtherLas) {
   auto after = cached.GetScorecard(r);
   ASSERT_TRUE(after.ok());
   EXPECT_EQ(after->scorecard().cache(), "miss");
-  for (const auto& line : after->scorecard().lines()) {
-    if (line.code() == "6.8") {
-      EXPECT_NEAR(line.computed().national_average(), 100.0 * 1932 / 2158, 1e-9);
-    }
-  }
+  EXPECT_NEAR(LinesOf(after->scorecard())["6.8"].computed().national_average(), 100.0 * 1932 / 2158, 1e-9);
 }
 
 // With leases, a hit asks the other services nothing, and a write is still
@@ -336,9 +321,7 @@ TEST_F(ReportServiceTest, LeasedVersionsNeverServeAnAnsweredWriteStale) {
   ReportDependencies deps;
   deps.cache = &cache;
   ReportService cached(counting, leased_benchmark_reader, deps);
-  v1::GetScorecardRequest r;
-  r.set_la_code("372");
-  r.set_month("2018-10");
+  v1::GetScorecardRequest r = OctoberRequest();
   ASSERT_EQ(cached.GetScorecard(r)->scorecard().cache(), "miss");
   const int asked = counting.version_calls.load();
   for (int i = 0; i < 20; ++i) ASSERT_EQ(cached.GetScorecard(r)->scorecard().cache(), "hit");
