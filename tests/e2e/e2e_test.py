@@ -386,6 +386,31 @@ class CarescoreE2E(unittest.TestCase):
             b = self.rows_at(benchmarks.address, "benchmark", "--la", "372", "--code",
                              "CareLeaverAcc", "--year", "2024-25")[0]
             self.assertEqual((b["rank"], b["quartile"], b["source"]), ("30", "B", "computed"))
+
+            # The report service in its own process, caching in memory: a
+            # write to the indicator process is in the very next scorecard
+            # (the write is answered only once the version lease has passed).
+            reports = Server(data, "carescore-reports", ["--indicators", indicators.address,
+                                                         "--benchmarks", benchmarks.address])
+            reports.start()
+            try:
+                self.cli_ok("import", "indicators", f"{SAMPLES}/indicators.csv", "--year",
+                            "2018-19", server=indicators.address)
+                self.cli_ok("import", "values", f"{SAMPLES}/monthly_values.csv",
+                            server=indicators.address)
+                def value_61():
+                    rows = self.rows_at(reports.address, "scorecard", "--la", "372",
+                                        "--month", "2018-10")
+                    return {r["code"]: r for r in rows}["6.1"]["value"]
+                self.assertEqual(value_61(), "658")
+                self.assertEqual(value_61(), "658")  # from the cache
+                for value in ("660", "661"):
+                    path = self.write("again.csv", "la_code,code,period,value,numerator,denominator\n"
+                                      f"372,6.1,2018-10,{value},,\n")
+                    self.cli_ok("import", "values", path, server=indicators.address)
+                    self.assertEqual(value_61(), value)
+            finally:
+                reports.stop()
         finally:
             benchmarks.stop()
             indicators.stop()
