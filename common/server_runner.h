@@ -32,6 +32,10 @@ struct HostedService {
   grpc::Service* service;  // Borrowed.
 };
 
+// Thread settings of the sync server, as every carescore server has them
+// (kept idle threads rather than a thread made and ended per burst).
+void ConfigureSyncThreads(grpc::ServerBuilder& builder);
+
 // Blocks SIGINT and SIGTERM in the calling thread and every thread it later
 // starts, so that ServeUntilSignal can wait for them. Call first in main.
 void BlockShutdownSignals();

@@ -22,6 +22,7 @@
 #include "common/channel_slot.h"
 #include "common/csv.h"
 #include "common/server_flags.h"
+#include "common/server_runner.h"
 #include "grpcpp/grpcpp.h"
 #include "services/benchmarks/benchmark_client.h"
 #include "services/benchmarks/benchmark_grpc_service.h"
@@ -117,6 +118,7 @@ Result Run(const std::string& address, int threads, double seconds) {
 std::unique_ptr<grpc::Server> Serve(const std::vector<grpc::Service*>& services, int& port) {
   grpc::ServerBuilder builder;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  carescore::ConfigureSyncThreads(builder);  // As the servers run.
   for (grpc::Service* s : services) builder.RegisterService(s);
   return builder.BuildAndStart();
 }
