@@ -525,6 +525,9 @@ absl::StatusOr<v1::GetDataVersionResponse> IndicatorService::GetDataVersion(
   response.set_la_code(request.la_code());
   response.set_data_version(*version);
   response.set_all_data_version(*all);
+  absl::StatusOr<int> las = store_.LasWithValues();
+  if (!las.ok()) return las.status();
+  response.set_las_with_values(*las);
   *response.mutable_lease() = LeaseToProto(fence_.lease());
   return response;
 }

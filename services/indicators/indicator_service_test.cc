@@ -168,6 +168,9 @@ TEST_F(IndicatorServiceTest, LatestRevisionsCodeListsViewsAndAllLaVersion) {
   ASSERT_TRUE(first.ok()) << first.status();
   const absl::Time first_load = absl::Now();
   EXPECT_EQ(all_version(), before + 2);  // Two LAs' versions rose.
+  v1::GetDataVersionRequest version;
+  version.set_la_code("372");
+  EXPECT_EQ(service_->GetDataVersion(version)->las_with_values(), 2);
   v1::ValueInput gone = Val("372", "6.8", "2018-09", 0);
   gone.clear_value();
   ASSERT_TRUE(Write({Val("372", "6.1", "2018-09", 653), gone}).ok());

@@ -110,6 +110,8 @@ class IndicatorStore {
   virtual absl::StatusOr<int64_t> DataVersion(absl::string_view la_code) = 0;
   // Increases with every write that raises any LA's DataVersion.
   virtual absl::StatusOr<int64_t> AllDataVersion() = 0;
+  // How many LAs have had values loaded.
+  virtual absl::StatusOr<int> LasWithValues() = 0;
 };
 
 }  // namespace carescore::indicators

@@ -549,6 +549,16 @@ absl::StatusOr<int64_t> SqliteIndicatorStore::DataVersion(absl::string_view la_c
   return q->ColumnInt(1);
 }
 
+absl::StatusOr<int> SqliteIndicatorStore::LasWithValues() {
+  absl::MutexLock lock(&mu_);
+  // An LA has a row once a load has touched it.
+  absl::StatusOr<SqliteStatement> q = db_->Prepare("SELECT count(*) FROM data_versions");
+  if (!q.ok()) return q.status();
+  absl::StatusOr<bool> row = q->Step();
+  if (!row.ok()) return row.status();
+  return static_cast<int>(q->ColumnInt(0));
+}
+
 absl::StatusOr<int64_t> SqliteIndicatorStore::AllDataVersion() {
   absl::MutexLock lock(&mu_);
   // Every write adds one to one LA's row or to the catalogue's, so the sum

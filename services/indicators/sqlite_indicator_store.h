@@ -38,6 +38,7 @@ class SqliteIndicatorStore final : public IndicatorStore {
   absl::StatusOr<std::vector<v1::Value>> ValueHistory(const ValueKey& key) override;
   absl::StatusOr<int64_t> DataVersion(absl::string_view la_code) override;
   absl::StatusOr<int64_t> AllDataVersion() override;
+  absl::StatusOr<int> LasWithValues() override;
 
  private:
   explicit SqliteIndicatorStore(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}

@@ -91,7 +91,7 @@ std::optional<std::string> ReportService::CachedScorecardBytes(
   std::optional<v1::GetComparatorsVersionResponse> comparators = comparator_versions_.Peek("");
   if (!data.has_value() || !comparators.has_value()) return std::nullopt;
   const ScorecardVersions versions{data->data_version(), data->all_data_version(),
-                                   comparators->version()};
+                                   comparators->version(), data->las_with_values()};
   std::optional<std::string> cached = cache_->Get(CacheKey(request, *month, versions));
   if (!cached.has_value()) return std::nullopt;
   return ResponseBytes(*cached, "hit");
@@ -113,7 +113,7 @@ absl::StatusOr<std::string> ReportService::GetScorecardBytes(
   absl::StatusOr<v1::GetComparatorsVersionResponse> comparators = comparator_versions_.Get("");
   if (!comparators.ok()) return comparators.status();
   ScorecardVersions versions{data->data_version(), data->all_data_version(),
-                             comparators->version()};
+                             comparators->version(), data->las_with_values()};
 
   // A past as-of never changes; a future one could, so it is not cached.
   const bool cacheable = cache_ != nullptr &&
@@ -225,7 +225,7 @@ absl::StatusOr<v1::Scorecard> ReportService::BuildScorecard(const v1::GetScoreca
   }
 
   absl::StatusOr<ComputedComparators> computed =
-      ComputedFor(request, *month, *catalogue, by_code);
+      ComputedFor(request, *month, versions, *catalogue, by_code);
   if (!computed.ok()) return computed.status();
 
   v1::Scorecard card;
@@ -298,7 +298,7 @@ absl::StatusOr<v1::Scorecard> ReportService::BuildScorecard(const v1::GetScoreca
 }
 
 absl::StatusOr<ReportService::ComputedComparators> ReportService::ComputedFor(
-    const v1::GetScorecardRequest& request, Month month,
+    const v1::GetScorecardRequest& request, Month month, const ScorecardVersions& versions,
     const std::vector<v1::Indicator>& catalogue,
     const std::map<std::string, std::map<std::string, v1::Value>>& reported) {
   // Each line's own code, and its national reference where it has one.
@@ -315,7 +315,9 @@ absl::StatusOr<ReportService::ComputedComparators> ReportService::ComputedFor(
     if (!indicator.national_ref().empty()) batch.add_indicator_codes(indicator.national_ref());
   }
   ComputedComparators out;
-  if (batch.indicator_codes().empty() ||
+  // With no other LA's values (one council's own deployment) there is
+  // nothing to compute from: no call.
+  if (versions.las_with_values < 2 || batch.indicator_codes().empty() ||
       batch.indicator_codes_size() > benchmarks::kMaxBatchBenchmarks) {
     return out;
   }

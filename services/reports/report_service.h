@@ -81,6 +81,7 @@ class ReportService {
     int64_t la = 0;           // The LA's data version.
     int64_t all = 0;          // Every LA's.
     int64_t comparators = 0;  // The benchmarking store's.
+    int las_with_values = 0;  // Not in the key: `all` rises whenever it does.
   };
   // Computed comparators by line code: for the last complete financial year
   // and for the month.
@@ -95,7 +96,7 @@ class ReportService {
                        const ScorecardVersions& versions);
   // `reported`: the LA's values by indicator, which say what the lines are.
   absl::StatusOr<ComputedComparators> ComputedFor(
-      const v1::GetScorecardRequest& request, Month month,
+      const v1::GetScorecardRequest& request, Month month, const ScorecardVersions& versions,
       const std::vector<v1::Indicator>& catalogue,
       const std::map<std::string, std::map<std::string, v1::Value>>& reported);
 
