@@ -334,11 +334,15 @@ absl::StatusOr<v1::SetMilestonesResponse> IndicatorService::SetMilestones(
 
 absl::StatusOr<v1::ListMilestonesResponse> IndicatorService::ListMilestones(
     const v1::ListMilestonesRequest& request) {
-  absl::StatusOr<std::vector<v1::Milestone>> milestones =
-      store_.ListMilestones(request.indicator_code(), request.la_code());
-  if (!milestones.ok()) return milestones.status();
+  std::vector<std::string> las = {request.la_code()};
+  if (request.include_defaults() && !request.la_code().empty()) las.insert(las.begin(), "");
   v1::ListMilestonesResponse response;
-  for (v1::Milestone& m : *milestones) *response.add_milestones() = std::move(m);
+  for (const std::string& la : las) {
+    absl::StatusOr<std::vector<v1::Milestone>> milestones =
+        store_.ListMilestones(request.indicator_code(), la);
+    if (!milestones.ok()) return milestones.status();
+    for (v1::Milestone& m : *milestones) *response.add_milestones() = std::move(m);
+  }
   return response;
 }
 

@@ -211,17 +211,18 @@ absl::StatusOr<v1::Scorecard> ReportService::BuildScorecard(const v1::GetScoreca
   absl::StatusOr<std::vector<v1::Indicator>> catalogue = indicators_.ListIndicators();
   if (!catalogue.ok()) return catalogue.status();
 
+  // The LA's own trajectories and the defaults for every LA, in one call.
   std::map<std::string, std::vector<v1::Milestone>> own_milestones;
   std::map<std::string, std::vector<v1::Milestone>> default_milestones;
-  using Trajectories = std::map<std::string, std::vector<v1::Milestone>>;
-  for (const auto& [la_code, into] :
-       {std::pair<std::string, Trajectories*>{request.la_code(), &own_milestones},
-        std::pair<std::string, Trajectories*>{"", &default_milestones}}) {
-    v1::ListMilestonesRequest m;
-    m.set_la_code(la_code);
-    absl::StatusOr<std::vector<v1::Milestone>> milestones = indicators_.ListMilestones(m);
-    if (!milestones.ok()) return milestones.status();
-    for (v1::Milestone& x : *milestones) (*into)[x.indicator_code()].push_back(std::move(x));
+  v1::ListMilestonesRequest milestones_request;
+  milestones_request.set_la_code(request.la_code());
+  milestones_request.set_include_defaults(true);
+  absl::StatusOr<std::vector<v1::Milestone>> milestones =
+      indicators_.ListMilestones(milestones_request);
+  if (!milestones.ok()) return milestones.status();
+  for (v1::Milestone& x : *milestones) {
+    auto& into = x.la_code().empty() ? default_milestones : own_milestones;
+    into[x.indicator_code()].push_back(std::move(x));
   }
 
   absl::StatusOr<ComputedComparators> computed =
