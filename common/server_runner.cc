@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "spdlog/spdlog.h"
@@ -28,6 +29,9 @@ void BlockShutdownSignals() {
 }
 
 void ConfigureSyncThreads(grpc::ServerBuilder& builder) {
+  // Debian's Abseil checks every mutex acquisition for lock-order cycles (a
+  // debugging aid); it showed in the scorecard benchmark's profile.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   // gRPC's sync server makes a thread when its pollers are all busy and
   // ends it when more than MAX_POLLERS are idle. With the default of two,
   // every burst of calls (a scorecard makes about ten to the other
