@@ -532,6 +532,9 @@ absl::StatusOr<v1::GetDataVersionResponse> IndicatorService::GetDataVersion(
   absl::StatusOr<int> las = store_.LasWithValues();
   if (!las.ok()) return las.status();
   response.set_las_with_values(*las);
+  absl::StatusOr<int64_t> catalogue = store_.CatalogueVersion();
+  if (!catalogue.ok()) return catalogue.status();
+  response.set_catalogue_version(*catalogue);
   *response.mutable_lease() = LeaseToProto(fence_.lease());
   return response;
 }

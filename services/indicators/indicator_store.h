@@ -112,6 +112,8 @@ class IndicatorStore {
   virtual absl::StatusOr<int64_t> AllDataVersion() = 0;
   // How many LAs have had values loaded.
   virtual absl::StatusOr<int> LasWithValues() = 0;
+  // Increases with every write to the LAs, catalogue, targets or milestones.
+  virtual absl::StatusOr<int64_t> CatalogueVersion() = 0;
 };
 
 }  // namespace carescore::indicators

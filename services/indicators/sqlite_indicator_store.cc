@@ -549,6 +549,16 @@ absl::StatusOr<int64_t> SqliteIndicatorStore::DataVersion(absl::string_view la_c
   return q->ColumnInt(1);
 }
 
+absl::StatusOr<int64_t> SqliteIndicatorStore::CatalogueVersion() {
+  absl::MutexLock lock(&mu_);
+  absl::StatusOr<SqliteStatement> q =
+      db_->Prepare("SELECT version FROM catalogue_version WHERE id = 1");
+  if (!q.ok()) return q.status();
+  absl::StatusOr<bool> row = q->Step();
+  if (!row.ok()) return row.status();
+  return q->ColumnInt(0);
+}
+
 absl::StatusOr<int> SqliteIndicatorStore::LasWithValues() {
   absl::MutexLock lock(&mu_);
   // An LA has a row once a load has touched it.

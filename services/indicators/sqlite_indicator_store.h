@@ -39,6 +39,7 @@ class SqliteIndicatorStore final : public IndicatorStore {
   absl::StatusOr<int64_t> DataVersion(absl::string_view la_code) override;
   absl::StatusOr<int64_t> AllDataVersion() override;
   absl::StatusOr<int> LasWithValues() override;
+  absl::StatusOr<int64_t> CatalogueVersion() override;
 
  private:
   explicit SqliteIndicatorStore(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}

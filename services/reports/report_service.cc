@@ -91,7 +91,8 @@ std::optional<std::string> ReportService::CachedScorecardBytes(
   std::optional<v1::GetComparatorsVersionResponse> comparators = comparator_versions_.Peek("");
   if (!data.has_value() || !comparators.has_value()) return std::nullopt;
   const ScorecardVersions versions{data->data_version(), data->all_data_version(),
-                                   comparators->version(), data->las_with_values()};
+                                   comparators->version(), data->las_with_values(),
+                                   data->catalogue_version()};
   std::optional<std::string> cached = cache_->Get(CacheKey(request, *month, versions));
   if (!cached.has_value()) return std::nullopt;
   return ResponseBytes(*cached, "hit");
@@ -113,7 +114,8 @@ absl::StatusOr<std::string> ReportService::GetScorecardBytes(
   absl::StatusOr<v1::GetComparatorsVersionResponse> comparators = comparator_versions_.Get("");
   if (!comparators.ok()) return comparators.status();
   ScorecardVersions versions{data->data_version(), data->all_data_version(),
-                             comparators->version(), data->las_with_values()};
+                             comparators->version(), data->las_with_values(),
+                             data->catalogue_version()};
 
   // A past as-of never changes; a future one could, so it is not cached.
   const bool cacheable = cache_ != nullptr &&
@@ -140,14 +142,79 @@ absl::StatusOr<std::string> ReportService::GetScorecardBytes(
   return ResponseBytes(*computed, "miss");
 }
 
+absl::StatusOr<std::shared_ptr<const ReportService::ReferenceData>> ReportService::Reference(
+    const std::string& la_code, FinancialYear fy, const ScorecardVersions& versions) {
+  // Held per catalogue and comparators version: a new load of values (the
+  // usual reason a scorecard is not cached) does not read these again.
+  const std::string key = absl::StrCat(la_code, ":", fy.ToString(), ":k", versions.catalogue,
+                                       ":c", versions.comparators);
+  {
+    absl::MutexLock lock(&reference_mu_);
+    auto it = references_.find(key);
+    if (it != references_.end()) return it->second;
+  }
+  auto ref = std::make_shared<ReferenceData>();
+  absl::StatusOr<v1::LocalAuthority> la = indicators_.GetLocalAuthority(la_code);
+  if (!la.ok()) return la.status();
+  ref->la = *std::move(la);
+
+  v1::ListTargetsRequest targets_request;
+  targets_request.set_financial_year(fy.ToString());
+  absl::StatusOr<std::vector<v1::Target>> targets = indicators_.ListTargets(targets_request);
+  if (!targets.ok()) return targets.status();
+  // The LA's own target wins over the default for every LA.
+  for (const v1::Target& t : *targets) {
+    if (t.la_code().empty() && ref->target_by_code.count(t.indicator_code()) == 0) {
+      ref->target_by_code[t.indicator_code()] = t;
+    }
+  }
+  for (const v1::Target& t : *targets) {
+    if (t.la_code() == la_code) ref->target_by_code[t.indicator_code()] = t;
+  }
+
+  // The latest published comparators before this financial year.
+  absl::StatusOr<v1::ListPublishedComparatorsResponse> published =
+      benchmarks_.ListPublished(la_code);
+  if (!published.ok()) return published.status();
+  for (const v1::PublishedComparator& c : published->comparators()) {
+    if (c.financial_year() >= fy.ToString()) continue;
+    auto it = ref->published_by_code.find(c.indicator_code());
+    if (it == ref->published_by_code.end() || it->second.financial_year() < c.financial_year()) {
+      ref->published_by_code[c.indicator_code()] = c;
+    }
+  }
+
+  absl::StatusOr<std::vector<v1::Indicator>> catalogue = indicators_.ListIndicators();
+  if (!catalogue.ok()) return catalogue.status();
+  ref->catalogue = *std::move(catalogue);
+
+  // The LA's own trajectories and the defaults for every LA, in one call.
+  v1::ListMilestonesRequest milestones_request;
+  milestones_request.set_la_code(la_code);
+  milestones_request.set_include_defaults(true);
+  absl::StatusOr<std::vector<v1::Milestone>> milestones =
+      indicators_.ListMilestones(milestones_request);
+  if (!milestones.ok()) return milestones.status();
+  for (v1::Milestone& x : *milestones) {
+    auto& into = x.la_code().empty() ? ref->default_milestones : ref->own_milestones;
+    into[x.indicator_code()].push_back(std::move(x));
+  }
+
+  absl::MutexLock lock(&reference_mu_);
+  if (references_.size() >= kMaxReferences) references_.clear();  // Refilled on demand.
+  references_[key] = ref;
+  return ref;
+}
+
 absl::StatusOr<v1::Scorecard> ReportService::BuildScorecard(const v1::GetScorecardRequest& request,
                                                             const ScorecardVersions& versions) {
   absl::StatusOr<Month> month = Month::Parse(request.month());
   if (!month.ok()) return month.status();
   const FinancialYear fy = month->financial_year();
-
-  absl::StatusOr<v1::LocalAuthority> la = indicators_.GetLocalAuthority(request.la_code());
-  if (!la.ok()) return la.status();
+  absl::StatusOr<std::shared_ptr<const ReferenceData>> reference =
+      Reference(request.la_code(), fy, versions);
+  if (!reference.ok()) return reference.status();
+  const ReferenceData& ref = **reference;
 
   v1::ListValuesRequest months_request;
   months_request.set_la_code(request.la_code());
@@ -165,8 +232,8 @@ absl::StatusOr<v1::Scorecard> ReportService::BuildScorecard(const v1::GetScoreca
     by_code[v.indicator_code()][v.month()] = std::move(v);
   }
   if (!any_this_month) {
-    return absl::NotFoundError(absl::StrCat("no data for LA ", request.la_code(), " (", la->name(),
-                                            ") in ", month->LongName()));
+    return absl::NotFoundError(absl::StrCat("no data for LA ", request.la_code(), " (",
+                                            ref.la.name(), ") in ", month->LongName()));
   }
 
   v1::ListValuesRequest outturns_request = months_request;
@@ -180,58 +247,13 @@ absl::StatusOr<v1::Scorecard> ReportService::BuildScorecard(const v1::GetScoreca
     outturns_by_code[v.indicator_code()][v.financial_year()] = std::move(v);
   }
 
-  v1::ListTargetsRequest targets_request;
-  targets_request.set_financial_year(fy.ToString());
-  absl::StatusOr<std::vector<v1::Target>> targets = indicators_.ListTargets(targets_request);
-  if (!targets.ok()) return targets.status();
-  std::map<std::string, v1::Target> target_by_code;
-  // The LA's own target wins over the default for every LA.
-  for (const v1::Target& t : *targets) {
-    if (t.la_code().empty() && target_by_code.count(t.indicator_code()) == 0) {
-      target_by_code[t.indicator_code()] = t;
-    }
-  }
-  for (const v1::Target& t : *targets) {
-    if (t.la_code() == request.la_code()) target_by_code[t.indicator_code()] = t;
-  }
-
-  // The latest published comparators before this financial year.
-  absl::StatusOr<v1::ListPublishedComparatorsResponse> published =
-      benchmarks_.ListPublished(request.la_code());
-  if (!published.ok()) return published.status();
-  std::map<std::string, v1::PublishedComparator> published_by_code;
-  for (const v1::PublishedComparator& c : published->comparators()) {
-    if (c.financial_year() >= fy.ToString()) continue;
-    auto it = published_by_code.find(c.indicator_code());
-    if (it == published_by_code.end() || it->second.financial_year() < c.financial_year()) {
-      published_by_code[c.indicator_code()] = c;
-    }
-  }
-
-  absl::StatusOr<std::vector<v1::Indicator>> catalogue = indicators_.ListIndicators();
-  if (!catalogue.ok()) return catalogue.status();
-
-  // The LA's own trajectories and the defaults for every LA, in one call.
-  std::map<std::string, std::vector<v1::Milestone>> own_milestones;
-  std::map<std::string, std::vector<v1::Milestone>> default_milestones;
-  v1::ListMilestonesRequest milestones_request;
-  milestones_request.set_la_code(request.la_code());
-  milestones_request.set_include_defaults(true);
-  absl::StatusOr<std::vector<v1::Milestone>> milestones =
-      indicators_.ListMilestones(milestones_request);
-  if (!milestones.ok()) return milestones.status();
-  for (v1::Milestone& x : *milestones) {
-    auto& into = x.la_code().empty() ? default_milestones : own_milestones;
-    into[x.indicator_code()].push_back(std::move(x));
-  }
-
   absl::StatusOr<ComputedComparators> computed =
-      ComputedFor(request, *month, versions, *catalogue, by_code);
+      ComputedFor(request, *month, versions, ref.catalogue, by_code);
   if (!computed.ok()) return computed.status();
 
   v1::Scorecard card;
   card.set_la_code(request.la_code());
-  card.set_la_name(la->name());
+  card.set_la_name(ref.la.name());
   card.set_month(month->ToString());
   card.set_financial_year(fy.ToString());
   card.set_data_version(versions.la);
@@ -239,7 +261,7 @@ absl::StatusOr<v1::Scorecard> ReportService::BuildScorecard(const v1::GetScoreca
   card.set_comparators_version(versions.comparators);
   if (request.has_as_of()) *card.mutable_as_of() = request.as_of();
 
-  for (const v1::Indicator& indicator : *catalogue) {
+  for (const v1::Indicator& indicator : ref.catalogue) {
     auto values = by_code.find(indicator.code());
     if (values == by_code.end()) continue;  // Not reported monthly for this LA.
     IndicatorFigures figures;
@@ -248,18 +270,19 @@ absl::StatusOr<v1::Scorecard> ReportService::BuildScorecard(const v1::GetScoreca
     if (auto o = outturns_by_code.find(indicator.code()); o != outturns_by_code.end()) {
       figures.outturns = std::move(o->second);
     }
-    if (auto t = target_by_code.find(indicator.code()); t != target_by_code.end()) {
+    if (auto t = ref.target_by_code.find(indicator.code()); t != ref.target_by_code.end()) {
       figures.target = t->second;
     }
     // The LA's own trajectory, else the default for every LA.
-    for (const auto* trajectories : {&own_milestones, &default_milestones}) {
+    for (const auto* trajectories : {&ref.own_milestones, &ref.default_milestones}) {
       auto it = trajectories->find(indicator.code());
       if (it != trajectories->end()) {
         figures.milestones = it->second;
         break;
       }
     }
-    if (auto p = published_by_code.find(indicator.code()); p != published_by_code.end()) {
+    if (auto p = ref.published_by_code.find(indicator.code());
+        p != ref.published_by_code.end()) {
       v1::Benchmark b;
       b.set_la_code(request.la_code());
       b.set_indicator_code(indicator.code());

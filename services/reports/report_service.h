@@ -15,6 +15,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -82,6 +83,19 @@ class ReportService {
     int64_t all = 0;          // Every LA's.
     int64_t comparators = 0;  // The benchmarking store's.
     int las_with_values = 0;  // Not in the key: `all` rises whenever it does.
+    int64_t catalogue = 0;    // LAs, indicators, targets, milestones (in `la`).
+  };
+  // What a scorecard reads besides values: it changes only with the
+  // catalogue version (LAs, indicators, targets, milestones) or the
+  // comparators' version, so it is held per version, LA and year.
+  struct ReferenceData {
+    v1::LocalAuthority la;
+    std::vector<v1::Indicator> catalogue;
+    std::map<std::string, v1::Target> target_by_code;  // The LA's own, else the default.
+    std::map<std::string, std::vector<v1::Milestone>> own_milestones;
+    std::map<std::string, std::vector<v1::Milestone>> default_milestones;
+    // The latest published before the year, by indicator.
+    std::map<std::string, v1::PublishedComparator> published_by_code;
   };
   // Computed comparators by line code: for the last complete financial year
   // and for the month.
@@ -92,6 +106,9 @@ class ReportService {
 
   absl::StatusOr<v1::Scorecard> BuildScorecard(const v1::GetScorecardRequest& request,
                                                const ScorecardVersions& versions);
+  absl::StatusOr<std::shared_ptr<const ReferenceData>> Reference(const std::string& la_code,
+                                                                 FinancialYear fy,
+                                                                 const ScorecardVersions& versions);
   std::string CacheKey(const v1::GetScorecardRequest& request, Month month,
                        const ScorecardVersions& versions);
   // `reported`: the LA's values by indicator, which say what the lines are.
@@ -110,6 +127,10 @@ class ReportService {
   ReportDependencies deps_;
   std::function<absl::Time()> now_;
   SingleFlight flights_;
+  static constexpr size_t kMaxReferences = 256;
+  absl::Mutex reference_mu_;
+  std::map<std::string, std::shared_ptr<const ReferenceData>> references_
+      ABSL_GUARDED_BY(reference_mu_);
   LeasedVersions<v1::GetDataVersionResponse> data_versions_;       // By LA code.
   LeasedVersions<v1::GetComparatorsVersionResponse> comparator_versions_;  // One key, "".
 };

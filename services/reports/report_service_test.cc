@@ -349,6 +349,9 @@ TEST_F(ReportServiceTest, LeasedVersionsNeverServeAnAnsweredWriteStale) {
 }
 
 TEST_F(ReportServiceTest, TrajectoryMilestonesLaOwnBeforeDefault) {
+  // A scorecard first, so that the reference data (catalogue, targets,
+  // milestones) is held: the writes below must still be seen.
+  EXPECT_FALSE(October()["6.10"].has_next_milestone());
   v1::SetMilestonesRequest every_la;
   every_la.set_indicator_code("6.10");
   v1::Milestone* m = every_la.add_milestones();
@@ -364,6 +367,17 @@ TEST_F(ReportServiceTest, TrajectoryMilestonesLaOwnBeforeDefault) {
   EXPECT_EQ(lines["6.10"].next_milestone().month(), "2019-03");
   EXPECT_NEAR(lines["6.10"].distance_to_milestone(), 98 - 86.6, 1e-9);
   EXPECT_FALSE(lines["6.11"].has_next_milestone());
+
+  // A new target is seen at once too.
+  v1::SetTargetsRequest targets;
+  v1::Target* t = targets.add_targets();
+  t->set_indicator_code("6.8");
+  t->set_financial_year("2018-19");
+  t->set_kind(v1::TARGET_KIND_THRESHOLDS);
+  t->set_red_threshold(85);
+  t->set_green_threshold(89);
+  ASSERT_TRUE(indicators_->SetTargets(targets).ok());
+  EXPECT_EQ(October()["6.8"].rag(), v1::RAG_GREEN);  // 89.9 >= 89
 }
 
 TEST_F(ReportServiceTest, MonthWithoutDataIsNotFound) {
