@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/arena.h"
 #include "absl/time/time.h"
 #include "common/period.h"
 #include "common/validation.h"
@@ -121,9 +122,9 @@ absl::StatusOr<std::string> ReportService::GetScorecardBytes(
   const bool cacheable = cache_ != nullptr &&
                          (!request.has_as_of() || FromProto(request.as_of()) <= now_());
   if (!cacheable) {
-    absl::StatusOr<v1::Scorecard> card = BuildScorecard(request, versions);
+    absl::StatusOr<std::string> card = BuildScorecard(request, versions);
     if (!card.ok()) return card.status();
-    return ResponseBytes(card->SerializeAsString(), "uncached");
+    return ResponseBytes(*card, "uncached");
   }
   const std::string key = CacheKey(request, *month, versions);
   // The cache holds the Scorecard's wire bytes: a hit is answered without
@@ -132,10 +133,9 @@ absl::StatusOr<std::string> ReportService::GetScorecardBytes(
     return ResponseBytes(*cached, "hit");
   }
   absl::StatusOr<std::string> computed = flights_.Do(key, [&]() -> absl::StatusOr<std::string> {
-    absl::StatusOr<v1::Scorecard> card = BuildScorecard(request, versions);
-    if (!card.ok()) return card.status();
-    std::string bytes = card->SerializeAsString();
-    cache_->Put(key, bytes);
+    absl::StatusOr<std::string> bytes = BuildScorecard(request, versions);
+    if (!bytes.ok()) return bytes.status();
+    cache_->Put(key, *bytes);
     return bytes;
   });
   if (!computed.ok()) return computed.status();
@@ -206,8 +206,8 @@ absl::StatusOr<std::shared_ptr<const ReportService::ReferenceData>> ReportServic
   return ref;
 }
 
-absl::StatusOr<v1::Scorecard> ReportService::BuildScorecard(const v1::GetScorecardRequest& request,
-                                                            const ScorecardVersions& versions) {
+absl::StatusOr<std::string> ReportService::BuildScorecard(const v1::GetScorecardRequest& request,
+                                                          const ScorecardVersions& versions) {
   absl::StatusOr<Month> month = Month::Parse(request.month());
   if (!month.ok()) return month.status();
   const FinancialYear fy = month->financial_year();
@@ -251,7 +251,9 @@ absl::StatusOr<v1::Scorecard> ReportService::BuildScorecard(const v1::GetScoreca
       ComputedFor(request, *month, versions, ref.catalogue, by_code);
   if (!computed.ok()) return computed.status();
 
-  v1::Scorecard card;
+  // The card lives on an arena: built, serialised and freed at once.
+  google::protobuf::Arena arena;
+  v1::Scorecard& card = *google::protobuf::Arena::CreateMessage<v1::Scorecard>(&arena);
   card.set_la_code(request.la_code());
   card.set_la_name(ref.la.name());
   card.set_month(month->ToString());
@@ -316,9 +318,9 @@ absl::StatusOr<v1::Scorecard> ReportService::BuildScorecard(const v1::GetScoreca
         figures.history.push_back(std::move(v));
       }
     }
-    *card.add_lines() = BuildLine(figures, *month);
+    BuildLineInto(figures, *month, *card.add_lines());
   }
-  return card;
+  return card.SerializeAsString();
 }
 
 absl::StatusOr<ReportService::ComputedComparators> ReportService::ComputedFor(

@@ -104,8 +104,9 @@ class ReportService {
     std::map<std::string, v1::Benchmark> month;
   };
 
-  absl::StatusOr<v1::Scorecard> BuildScorecard(const v1::GetScorecardRequest& request,
-                                               const ScorecardVersions& versions);
+  // The Scorecard's wire bytes (without `cache`).
+  absl::StatusOr<std::string> BuildScorecard(const v1::GetScorecardRequest& request,
+                                             const ScorecardVersions& versions);
   absl::StatusOr<std::shared_ptr<const ReferenceData>> Reference(const std::string& la_code,
                                                                  FinancialYear fy,
                                                                  const ScorecardVersions& versions);

@@ -230,8 +230,13 @@ v1::ComparatorFigures ComparatorFiguresOf(const v1::Benchmark& b, const double* 
 }
 
 v1::ScorecardLine BuildLine(const IndicatorFigures& figures, Month month) {
-  const v1::Indicator& ind = figures.indicator;
   v1::ScorecardLine line;
+  BuildLineInto(figures, month, line);
+  return line;
+}
+
+void BuildLineInto(const IndicatorFigures& figures, Month month, v1::ScorecardLine& line) {
+  const v1::Indicator& ind = figures.indicator;
   line.set_section(ind.section());
   line.set_code(ind.code());
   line.set_title(ind.title());
@@ -368,7 +373,6 @@ v1::ScorecardLine BuildLine(const IndicatorFigures& figures, Month month) {
   if (!IsJudged(ind.polarity()) && line.dot() == v1::DIRECTION_UNSPECIFIED) {
     line.set_dot(v1::DIRECTION_NONE);
   }
-  return line;
 }
 
 }  // namespace carescore::reports

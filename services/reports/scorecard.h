@@ -84,6 +84,8 @@ inline constexpr double kSmallDenominator = 10;
 
 // One line of the scorecard for `month`.
 v1::ScorecardLine BuildLine(const IndicatorFigures& figures, Month month);
+// The same, into `line` (which may live on an arena); `line` starts empty.
+void BuildLineInto(const IndicatorFigures& figures, Month month, v1::ScorecardLine& line);
 
 std::string DirectionWord(v1::Direction d);
 std::string RagWord(v1::Rag r);
