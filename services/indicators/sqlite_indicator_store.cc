@@ -494,15 +494,16 @@ absl::StatusOr<std::vector<v1::Value>> SqliteIndicatorStore::ListValues(const Va
       la.assign(row_la.data(), row_la.size());
       code.assign(row_code.data(), row_code.size());
       period.assign(row_period.data(), row_period.size());
+      // The key once per key; later revisions change only the rest.
+      latest.set_la_code(la);
+      latest.set_indicator_code(code);
+      if (query.kind == v1::PERIOD_KIND_FINANCIAL_YEAR) {
+        latest.set_financial_year(period);
+      } else {
+        latest.set_month(period);
+      }
     }
     ++revisions;
-    latest.set_la_code(la);
-    latest.set_indicator_code(code);
-    if (query.kind == v1::PERIOD_KIND_FINANCIAL_YEAR) {
-      latest.set_financial_year(period);
-    } else {
-      latest.set_month(period);
-    }
     latest.clear_value();
     latest.clear_numerator();
     latest.clear_denominator();
