@@ -97,6 +97,14 @@ absl::StatusOr<MonthRange> ParseMonthRange(const std::string& from_text, const s
   return MonthRange{*from, *to};
 }
 
+// A summary request's LA filter and month range, checked.
+template <typename Request>
+absl::StatusOr<MonthRange> SummaryRange(const Request& request) {
+  absl::Status la_filter = CheckLaFilter(request.la_code());
+  if (!la_filter.ok()) return la_filter;
+  return ParseMonthRange(request.from_month(), request.to_month());
+}
+
 std::string MonthOf(absl::CivilDay day) {
   return Month(static_cast<int>(day.year()), day.month()).ToString();
 }
@@ -499,9 +507,7 @@ absl::StatusOr<v1::ListOverdueEscalationsResponse> EscalationService::ListOverdu
 
 absl::StatusOr<v1::GetEscalationSummaryResponse> EscalationService::GetEscalationSummary(
     const v1::GetEscalationSummaryRequest& request) {
-  absl::Status la_filter = CheckLaFilter(request.la_code());
-  if (!la_filter.ok()) return la_filter;
-  absl::StatusOr<MonthRange> range = ParseMonthRange(request.from_month(), request.to_month());
+  absl::StatusOr<MonthRange> range = SummaryRange(request);
   if (!range.ok()) return range.status();
   const Month from = range->from;
   const Month to = range->to;
@@ -646,9 +652,7 @@ absl::StatusOr<v1::RecordAuditResponse> EscalationService::RecordAudit(
 
 absl::StatusOr<v1::GetAuditSummaryResponse> EscalationService::GetAuditSummary(
     const v1::GetAuditSummaryRequest& request) {
-  absl::Status la_filter = CheckLaFilter(request.la_code());
-  if (!la_filter.ok()) return la_filter;
-  absl::StatusOr<MonthRange> range = ParseMonthRange(request.from_month(), request.to_month());
+  absl::StatusOr<MonthRange> range = SummaryRange(request);
   if (!range.ok()) return range.status();
   const Month from = range->from;
   const Month to = range->to;
