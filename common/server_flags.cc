@@ -38,6 +38,16 @@ void AddVersionLeaseFlag(CLI::App& app, double& milliseconds) {
       ->capture_default_str();
 }
 
+void AddPeerFlag(CLI::App& app, const std::string& flag, const std::string& env,
+                 const std::string& description, std::string& address) {
+  CLI::Option* option = app.add_option(flag, address, description)->envname(env);
+  if (!address.empty()) option->capture_default_str();
+}
+
+std::shared_ptr<grpc::Channel> PeerChannel(const std::string& address) {
+  return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+}
+
 absl::StatusOr<ServerOptions> PrepareServer(const ServerFlags& flags) {
   absl::Status logging = ConfigureLogging(flags.log_format, flags.log_level);
   if (!logging.ok()) return logging;

@@ -6,11 +6,13 @@
 // (CARESCORE_DATA_DIR), --log-format (CARESCORE_LOG_FORMAT), --log-level
 // (CARESCORE_LOG_LEVEL), --shutdown-grace.
 
+#include <memory>
 #include <string>
 
 #include "CLI/CLI.hpp"
 #include "absl/status/statusor.h"
 #include "common/server_runner.h"
+#include "grpcpp/grpcpp.h"
 
 namespace carescore {
 
@@ -29,6 +31,14 @@ void AddServerFlags(CLI::App& app, ServerFlags& flags);
 // after parsing; it holds the default until then.
 void AddVersionLeaseFlag(CLI::App& app, double& milliseconds);
 inline constexpr double kDefaultVersionLeaseMs = 100;
+
+// --FLAG HOST:PORT (env ENV) for another service this one calls; `address`
+// holds the default (carescored's own address) until parsing.
+void AddPeerFlag(CLI::App& app, const std::string& flag, const std::string& env,
+                 const std::string& description, std::string& address);
+
+// A channel to another service at HOST:PORT (plaintext, as within a cluster).
+std::shared_ptr<grpc::Channel> PeerChannel(const std::string& address);
 
 // What every server does once its flags are parsed: configures logging and
 // creates the data folder. Returns the options to serve with;

@@ -23,9 +23,8 @@ int main(int argc, char** argv) {
   double lease_ms = carescore::kDefaultVersionLeaseMs;
   carescore::AddVersionLeaseFlag(app, lease_ms);
   std::string indicators_address = "127.0.0.1:50051";
-  app.add_option("--indicators", indicators_address, "The indicator service, host:port")
-      ->envname("CARESCORE_INDICATORS")
-      ->capture_default_str();
+  carescore::AddPeerFlag(app, "--indicators", "CARESCORE_INDICATORS",
+                         "The indicator service, host:port", indicators_address);
   CLI11_PARSE(app, argc, argv);
   absl::StatusOr<carescore::ServerOptions> options = carescore::PrepareServer(flags);
   if (!options.ok()) {
@@ -39,8 +38,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   carescore::ChannelSlot indicators_channel;
-  indicators_channel.Set(
-      grpc::CreateChannel(indicators_address, grpc::InsecureChannelCredentials()));
+  indicators_channel.Set(carescore::PeerChannel(indicators_address));
   carescore::indicators::GrpcIndicatorReader indicators(indicators_channel);
   carescore::benchmarks::BenchmarkService service(**store, indicators,
                                                   absl::Milliseconds(lease_ms));

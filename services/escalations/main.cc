@@ -23,9 +23,8 @@ int main(int argc, char** argv) {
   carescore::ServerFlags flags;
   carescore::AddServerFlags(app, flags);
   std::string indicators_address = "127.0.0.1:50051";
-  app.add_option("--indicators", indicators_address, "The indicator service, host:port")
-      ->envname("CARESCORE_INDICATORS")
-      ->capture_default_str();
+  carescore::AddPeerFlag(app, "--indicators", "CARESCORE_INDICATORS",
+                         "The indicator service, host:port", indicators_address);
   std::string ladder_file;
   carescore::escalations::AddLadderFlag(app, ladder_file);
   CLI11_PARSE(app, argc, argv);
@@ -47,8 +46,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   carescore::ChannelSlot indicators_channel;
-  indicators_channel.Set(
-      grpc::CreateChannel(indicators_address, grpc::InsecureChannelCredentials()));
+  indicators_channel.Set(carescore::PeerChannel(indicators_address));
   carescore::indicators::GrpcIndicatorReader indicators(indicators_channel);
   carescore::escalations::ChangeFeed feed;
   carescore::escalations::EscalationService service(**store, indicators, *std::move(ladder), feed);

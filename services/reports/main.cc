@@ -24,16 +24,15 @@ int main(int argc, char** argv) {
   carescore::AddServerFlags(app, flags);
   std::string indicators_address = "127.0.0.1:50051";
   std::string benchmarks_address = "127.0.0.1:50051";
-  app.add_option("--indicators", indicators_address, "The indicator service, host:port")
-      ->envname("CARESCORE_INDICATORS")
-      ->capture_default_str();
-  app.add_option("--benchmarks", benchmarks_address, "The benchmarking service, host:port")
-      ->envname("CARESCORE_BENCHMARKS")
-      ->capture_default_str();
+  carescore::AddPeerFlag(app, "--indicators", "CARESCORE_INDICATORS",
+                         "The indicator service, host:port", indicators_address);
+  carescore::AddPeerFlag(app, "--benchmarks", "CARESCORE_BENCHMARKS",
+                         "The benchmarking service, host:port", benchmarks_address);
   std::string escalations_target;
-  app.add_option("--escalations", escalations_target,
-                 "The escalation service, host:port (default: reports leave out IRO figures)")
-      ->envname("CARESCORE_ESCALATIONS");
+  carescore::AddPeerFlag(app, "--escalations", "CARESCORE_ESCALATIONS",
+                         "The escalation service, host:port (default: reports leave out IRO "
+                         "figures)",
+                         escalations_target);
   carescore::reports::ReportFlags report_flags;
   carescore::reports::AddReportFlags(app, report_flags);
   CLI11_PARSE(app, argc, argv);
@@ -43,11 +42,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   carescore::ChannelSlot indicators_channel;
-  indicators_channel.Set(
-      grpc::CreateChannel(indicators_address, grpc::InsecureChannelCredentials()));
+  indicators_channel.Set(carescore::PeerChannel(indicators_address));
   carescore::ChannelSlot benchmarks_channel;
-  benchmarks_channel.Set(
-      grpc::CreateChannel(benchmarks_address, grpc::InsecureChannelCredentials()));
+  benchmarks_channel.Set(carescore::PeerChannel(benchmarks_address));
   carescore::indicators::GrpcIndicatorReader indicators(indicators_channel);
   carescore::benchmarks::GrpcBenchmarkReader benchmarks(benchmarks_channel);
   absl::StatusOr<std::unique_ptr<carescore::reports::ScorecardCache>> cache =
@@ -69,8 +66,7 @@ int main(int argc, char** argv) {
   deps.commentary = commentary->get();
   deps.chromium = report_flags.chromium;
   if (!escalations_target.empty()) {
-    escalations_channel.Set(
-        grpc::CreateChannel(escalations_target, grpc::InsecureChannelCredentials()));
+    escalations_channel.Set(carescore::PeerChannel(escalations_target));
     deps.escalations = &escalations;
   }
   carescore::reports::ReportService service(indicators, benchmarks, deps);
