@@ -39,13 +39,14 @@ grpc::ServerUnaryReactor* ReportGrpcService::GetScorecard(grpc::CallbackServerCo
   }
   // A hit needing no other service is answered here; anything else may
   // wait on the other services, so it goes to the edge's threads.
-  if (std::optional<std::string> hit = service_.CachedScorecardBytes(*parsed)) {
+  std::string missed_key;
+  if (std::optional<std::string> hit = service_.CachedScorecardBytes(*parsed, &missed_key)) {
     Send(*std::move(hit), response);
     reactor->Finish(grpc::Status::OK);
     return reactor;
   }
-  workers_.Submit([this, reactor, response, parsed] {
-    absl::StatusOr<std::string> bytes = service_.GetScorecardBytes(*parsed);
+  workers_.Submit([this, reactor, response, parsed, missed_key = std::move(missed_key)] {
+    absl::StatusOr<std::string> bytes = service_.GetScorecardBytes(*parsed, missed_key);
     if (!bytes.ok()) {
       reactor->Finish(ToGrpcStatus(bytes.status()));
       return;

@@ -82,8 +82,14 @@ std::string ReportService::CacheKey(const v1::GetScorecardRequest& request, Mont
       ":d", versions.la, ":a", versions.all, ":c", versions.comparators);
 }
 
+ReportService::ScorecardVersions ReportService::VersionsOf(
+    const v1::GetDataVersionResponse& data, const v1::GetComparatorsVersionResponse& comparators) {
+  return ScorecardVersions{data.data_version(), data.all_data_version(), comparators.version(),
+                           data.las_with_values(), data.catalogue_version()};
+}
+
 std::optional<std::string> ReportService::CachedScorecardBytes(
-    const v1::GetScorecardRequest& request) {
+    const v1::GetScorecardRequest& request, std::string* missed_key) {
   if (cache_ == nullptr || !IsLaCode(request.la_code())) return std::nullopt;
   if (request.has_as_of() && FromProto(request.as_of()) > now_()) return std::nullopt;
   absl::StatusOr<Month> month = Month::Parse(request.month());
@@ -91,16 +97,17 @@ std::optional<std::string> ReportService::CachedScorecardBytes(
   std::optional<v1::GetDataVersionResponse> data = data_versions_.Peek(request.la_code());
   std::optional<v1::GetComparatorsVersionResponse> comparators = comparator_versions_.Peek("");
   if (!data.has_value() || !comparators.has_value()) return std::nullopt;
-  const ScorecardVersions versions{data->data_version(), data->all_data_version(),
-                                   comparators->version(), data->las_with_values(),
-                                   data->catalogue_version()};
-  std::optional<std::string> cached = cache_->Get(CacheKey(request, *month, versions));
-  if (!cached.has_value()) return std::nullopt;
+  std::string key = CacheKey(request, *month, VersionsOf(*data, *comparators));
+  std::optional<std::string> cached = cache_->Get(key);
+  if (!cached.has_value()) {
+    if (missed_key != nullptr) *missed_key = std::move(key);
+    return std::nullopt;
+  }
   return ResponseBytes(*cached, "hit");
 }
 
 absl::StatusOr<std::string> ReportService::GetScorecardBytes(
-    const v1::GetScorecardRequest& request) {
+    const v1::GetScorecardRequest& request, const std::string& missed_key) {
   if (absl::Status la = CheckLaCode(request.la_code()); !la.ok()) return la;
   absl::StatusOr<Month> month = Month::Parse(request.month());
   if (!month.ok()) return absl::InvalidArgumentError(absl::StrCat("month: ", month.status().message()));
@@ -114,9 +121,7 @@ absl::StatusOr<std::string> ReportService::GetScorecardBytes(
   if (!data.ok()) return data.status();
   absl::StatusOr<v1::GetComparatorsVersionResponse> comparators = comparator_versions_.Get("");
   if (!comparators.ok()) return comparators.status();
-  ScorecardVersions versions{data->data_version(), data->all_data_version(),
-                             comparators->version(), data->las_with_values(),
-                             data->catalogue_version()};
+  const ScorecardVersions versions = VersionsOf(*data, *comparators);
 
   // A past as-of never changes; a future one could, so it is not cached.
   const bool cacheable = cache_ != nullptr &&
@@ -129,8 +134,9 @@ absl::StatusOr<std::string> ReportService::GetScorecardBytes(
   const std::string key = CacheKey(request, *month, versions);
   // The cache holds the Scorecard's wire bytes: a hit is answered without
   // parsing them.
-  if (std::optional<std::string> cached = cache_->Get(key)) {
-    return ResponseBytes(*cached, "hit");
+  // (Not asked again for a key CachedScorecardBytes has just missed.)
+  if (key != missed_key) {
+    if (std::optional<std::string> cached = cache_->Get(key)) return ResponseBytes(*cached, "hit");
   }
   absl::StatusOr<std::string> computed = flights_.Do(key, [&]() -> absl::StatusOr<std::string> {
     absl::StatusOr<std::string> bytes = BuildScorecard(request, versions);

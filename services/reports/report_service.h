@@ -64,12 +64,17 @@ class ReportService {
   absl::StatusOr<v1::GetScorecardResponse> GetScorecard(const v1::GetScorecardRequest& request);
   // The same answer as GetScorecard, as a GetScorecardResponse's wire bytes:
   // a cache hit is served without parsing (the wire edge sends these).
-  absl::StatusOr<std::string> GetScorecardBytes(const v1::GetScorecardRequest& request);
+  // `missed_key`: a key CachedScorecardBytes has just missed, not looked up
+  // again.
+  absl::StatusOr<std::string> GetScorecardBytes(const v1::GetScorecardRequest& request,
+                                                const std::string& missed_key = "");
   // GetScorecardBytes's answer if it is a cache hit that needs no call to
   // the other services (the versions are held within their leases);
   // otherwise nothing, and GetScorecardBytes has the answer or the error.
-  // At worst it waits for the cache's command timeout.
-  std::optional<std::string> CachedScorecardBytes(const v1::GetScorecardRequest& request);
+  // On a miss `missed_key` (if given) gets the key looked up. At worst it
+  // waits for the cache's command timeout.
+  std::optional<std::string> CachedScorecardBytes(const v1::GetScorecardRequest& request,
+                                                  std::string* missed_key = nullptr);
   absl::StatusOr<v1::GetReportResponse> GetReport(const v1::GetReportRequest& request);
   absl::StatusOr<v1::GetHighlightsResponse> GetHighlights(const v1::GetHighlightsRequest& request);
   absl::StatusOr<v1::SetCommentaryResponse> SetCommentary(const v1::SetCommentaryRequest& request);
@@ -112,6 +117,8 @@ class ReportService {
                                                                  const ScorecardVersions& versions);
   std::string CacheKey(const v1::GetScorecardRequest& request, Month month,
                        const ScorecardVersions& versions);
+  static ScorecardVersions VersionsOf(const v1::GetDataVersionResponse& data,
+                                      const v1::GetComparatorsVersionResponse& comparators);
   // `reported`: the LA's values by indicator, which say what the lines are.
   absl::StatusOr<ComputedComparators> ComputedFor(
       const v1::GetScorecardRequest& request, Month month, const ScorecardVersions& versions,
