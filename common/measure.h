@@ -1,9 +1,8 @@
 #ifndef CARESCORE_COMMON_MEASURE_H_
 #define CARESCORE_COMMON_MEASURE_H_
 
-// The vocabulary of an indicator (polarity, unit, period type, RAG basis) in
-// the words the import files and the CLI use, and the arithmetic of published
-// figures: rounding half away from zero, numerator/denominator ratios and
+// The arithmetic of published figures (the words for the enums are in
+// common/words.h): rounding half away from zero, numerator/denominator ratios and
 // pooling. Pure functions, thread-safe.
 
 #include <optional>
@@ -15,20 +14,6 @@
 #include "carescore/v1/indicators.pb.h"
 
 namespace carescore {
-
-// Words as in the catalogue files: "high", "low", "info", "range".
-absl::StatusOr<v1::Polarity> ParsePolarity(absl::string_view word);
-std::string PolarityWord(v1::Polarity p);
-// "count", "percent", "rate_per_10k", "days", "average".
-absl::StatusOr<v1::Unit> ParseUnit(absl::string_view word);
-std::string UnitWord(v1::Unit u);
-// "month_end", "financial_ytd", "rolling_12m", "ytd_average", "termly",
-// "quarterly", "annual".
-absl::StatusOr<v1::PeriodType> ParsePeriodType(absl::string_view word);
-std::string PeriodTypeWord(v1::PeriodType t);
-// "in_month", "ytd", "none".
-absl::StatusOr<v1::RagBasis> ParseRagBasis(absl::string_view word);
-std::string RagBasisWord(v1::RagBasis b);
 
 // What a numerator/denominator ratio is multiplied by to give the value:
 // 100 for percentages, 10,000 for rates per 10,000, 1 otherwise.

@@ -36,19 +36,6 @@ TEST(PooledRatioTest, YearToDateIsSumOverSum) {
   EXPECT_FALSE(PooledRatio().Value(100).has_value());
 }
 
-TEST(VocabularyTest, WordsRoundTrip) {
-  EXPECT_EQ(*ParsePolarity("high"), v1::POLARITY_HIGH);
-  EXPECT_EQ(*ParsePolarity(" Range "), v1::POLARITY_RANGE);
-  EXPECT_EQ(PolarityWord(v1::POLARITY_LOW), "low");
-  EXPECT_EQ(*ParseUnit("rate_per_10k"), v1::UNIT_RATE_PER_10K);
-  EXPECT_EQ(*ParsePeriodType("ytd_average"), v1::PERIOD_TYPE_YTD_AVERAGE);
-  EXPECT_EQ(PeriodTypeWord(v1::PERIOD_TYPE_ANNUAL), "annual");
-  EXPECT_EQ(*ParseRagBasis("ytd"), v1::RAG_BASIS_YTD);
-  absl::StatusOr<v1::Polarity> bad = ParsePolarity("good");
-  ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.status().message().find("high, low, info, range"), absl::string_view::npos);
-}
-
 TEST(VocabularyTest, ScalesAndPlaces) {
   EXPECT_EQ(UnitScale(v1::UNIT_PERCENT), 100.0);
   EXPECT_EQ(UnitScale(v1::UNIT_RATE_PER_10K), 10000.0);

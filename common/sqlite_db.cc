@@ -62,6 +62,23 @@ absl::StatusOr<bool> SqliteStatement::Step() {
   return SqliteError(db_, rc, "sqlite step");
 }
 
+absl::Status SqliteStatement::ForEachRow(
+    absl::FunctionRef<absl::Status(const SqliteStatement&)> row) {
+  while (true) {
+    absl::StatusOr<bool> more = Step();
+    if (!more.ok()) return more.status();
+    if (!*more) return absl::OkStatus();
+    if (absl::Status s = row(*this); !s.ok()) return s;
+  }
+}
+
+absl::StatusOr<int64_t> SqliteStatement::SingleInt() {
+  absl::StatusOr<bool> row = Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::InternalError("a query that always gives a row gave none");
+  return ColumnInt(0);
+}
+
 absl::Status SqliteStatement::Run() {
   absl::StatusOr<bool> row = Step();
   if (!row.ok()) return row.status();

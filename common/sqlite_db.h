@@ -12,10 +12,13 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 
 namespace carescore {
@@ -45,6 +48,41 @@ class SqliteStatement {
 
   // True while a row is available; false when done.
   absl::StatusOr<bool> Step();
+  // Steps through every remaining row, calling `row(*this)` for each; the
+  // first error, from SQLite or from `row`, ends the loop and is returned.
+  [[nodiscard]] absl::Status ForEachRow(
+      absl::FunctionRef<absl::Status(const SqliteStatement&)> row);
+  // Every remaining row, each made by `read(*this)`.
+  template <typename T, typename ReadFn>
+  absl::StatusOr<std::vector<T>> Collect(ReadFn read) {
+    std::vector<T> out;
+    absl::Status done = ForEachRow([&](const SqliteStatement& s) {
+      out.push_back(read(s));
+      return absl::OkStatus();
+    });
+    if (!done.ok()) return done;
+    return out;
+  }
+  // Every remaining row's column `column` parsed as a stored protobuf
+  // `Message` (anything with ParseFromString); DataLoss naming `what` if one
+  // cannot be read.
+  template <typename Message>
+  absl::StatusOr<std::vector<Message>> CollectMessages(int column, absl::string_view what) {
+    std::vector<Message> out;
+    absl::Status done = ForEachRow([&](const SqliteStatement& s) {
+      Message m;
+      if (!m.ParseFromString(s.ColumnText(column))) {
+        return absl::DataLossError(absl::StrCat("a stored ", what, " cannot be read"));
+      }
+      out.push_back(std::move(m));
+      return absl::OkStatus();
+    });
+    if (!done.ok()) return done;
+    return out;
+  }
+  // The first column of the first row, for queries that always give one
+  // (counts, sums, coalesce(max(...), 0)); Internal if there is no row.
+  absl::StatusOr<int64_t> SingleInt();
   // Runs to completion, for statements without results.
   [[nodiscard]] absl::Status Run();
   // Clears bindings and rewinds, for reuse in a loop.

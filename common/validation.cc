@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/measure.h"
+#include "common/words.h"
 #include "common/period.h"
 
 namespace carescore {

@@ -9,7 +9,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libsqlite3-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev clang-format
   grpc-proto python3 python3-grpcio python3-protobuf
   libhiredis-dev redis-server libxlsxwriter-dev libjemalloc-dev
   chromium poppler-utils python3-openpyxl tzdata

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/grpc_status.h"
+#include "common/proto_time.h"
 
 namespace carescore::cli {
 
@@ -57,8 +58,7 @@ std::shared_ptr<grpc::Channel> Client::Channel() {
 }
 
 std::string Rfc3339(const google::protobuf::Timestamp& ts) {
-  const absl::Time t = absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", t, absl::UTCTimeZone());
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", TimeFromProto(ts), absl::UTCTimeZone());
 }
 
 absl::StatusOr<google::protobuf::Timestamp> ParseRfc3339(const std::string& text,
@@ -69,11 +69,14 @@ absl::StatusOr<google::protobuf::Timestamp> ParseRfc3339(const std::string& text
     return absl::InvalidArgumentError(absl::StrCat(
         flag, " \"", text, "\" is not an RFC 3339 time (e.g. 2018-11-05T09:00:00Z): ", err));
   }
-  google::protobuf::Timestamp ts;
-  const int64_t us = absl::ToUnixMicros(t);
-  ts.set_seconds(us / 1000000);
-  ts.set_nanos(static_cast<int32_t>((us % 1000000) * 1000));
-  return ts;
+  return TimeToProto(t);
+}
+
+absl::Status PeriodChoice(const std::string& period, const std::string& year) {
+  if (period.empty() == year.empty()) {
+    return absl::InvalidArgumentError("give exactly one of --period YYYY-MM or --year YYYY-YY");
+  }
+  return absl::OkStatus();
 }
 
 nlohmann::json Optional(bool present, double v) {

@@ -22,6 +22,10 @@
 
 namespace carescore::cli {
 
+// The server's answer as a status, with "<what>: " in front and a hint when
+// the server is unreachable or does not host the service.
+absl::Status Rpc(const grpc::Status& status, absl::string_view what);
+
 struct GlobalOptions {
   std::string server = "127.0.0.1:50051";
   std::string actor;
@@ -40,6 +44,16 @@ class Client {
   v1::ReportService::Stub& reports();
   // Sets the deadline (long for bulk loads) and the actor metadata.
   void Prepare(grpc::ClientContext& ctx, bool long_running = false) const;
+  // One unary call on `stub` with Prepare's deadline and actor: the
+  // server's answer as a status, worded by Rpc with `what`.
+  template <typename Stub, typename Request, typename Response>
+  absl::Status Call(Stub& stub,
+                    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                    const Request& request, Response* response, absl::string_view what) const {
+    grpc::ClientContext ctx;
+    Prepare(ctx);
+    return Rpc((stub.*method)(&ctx, request, response), what);
+  }
   // --actor, else $CARESCORE_ACTOR, $USER or $LOGNAME; empty if none.
   std::string Actor() const;
   absl::StatusOr<Format> format() const { return ParseFormat(options_.format); }
@@ -60,11 +74,10 @@ std::string Rfc3339(const google::protobuf::Timestamp& ts);
 // RFC 3339 (any offset). InvalidArgument naming `flag` otherwise.
 absl::StatusOr<google::protobuf::Timestamp> ParseRfc3339(const std::string& text,
                                                          absl::string_view flag = "--as-of");
+// OK when exactly one of --period and --year is given, else InvalidArgument.
+absl::Status PeriodChoice(const std::string& period, const std::string& year);
 // A number cell, or null when absent.
 nlohmann::json Optional(bool present, double v);
-// The server's answer as a status, with "<what>: " in front and a hint when
-// the server is unreachable or does not host the service.
-absl::Status Rpc(const grpc::Status& status, absl::string_view what);
 absl::Status PrintTable(Client& client, const Table& table);
 // Adds the file name in front and says what row numbers mean.
 absl::Status InFile(const absl::Status& s, const std::string& path);

@@ -1,68 +1,69 @@
 #include "clients/cli/escalation_commands.h"
 
 #include <iostream>
-#include <map>
+#include <set>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "common/measure.h"
+#include "common/proto_time.h"
+#include "common/words.h"
 
 namespace carescore::cli {
 namespace {
-
-const std::map<std::string, v1::EscalationStatus>& Statuses() {
-  static const auto* const kStatuses = new std::map<std::string, v1::EscalationStatus>{
-      {"open", v1::ESCALATION_STATUS_OPEN},
-      {"responded", v1::ESCALATION_STATUS_RESPONDED},
-      {"resolved", v1::ESCALATION_STATUS_RESOLVED},
-      {"withdrawn", v1::ESCALATION_STATUS_WITHDRAWN},
-      {"referred", v1::ESCALATION_STATUS_REFERRED_TO_CAFCASS}};
-  return *kStatuses;
-}
-
-std::string StatusWord(v1::EscalationStatus s) {
-  for (const auto& [word, value] : Statuses()) {
-    if (value == s) return word;
-  }
-  return "unknown";
-}
-
-const std::map<std::string, v1::AuditGrade>& Grades() {
-  static const auto* const kGrades = new std::map<std::string, v1::AuditGrade>{
-      {"outstanding", v1::AUDIT_GRADE_OUTSTANDING},
-      {"good", v1::AUDIT_GRADE_GOOD},
-      {"requires_improvement", v1::AUDIT_GRADE_REQUIRES_IMPROVEMENT},
-      {"inadequate", v1::AUDIT_GRADE_INADEQUATE},
-      {"not_recorded", v1::AUDIT_GRADE_NOT_RECORDED}};
-  return *kGrades;
-}
 
 const std::vector<std::string> kEscalationColumns = {
     "id",    "la_code", "child_ref", "stage",  "status", "raised_at",
     "due_at", "resolve_by", "team", "iro_id", "themes", "audit_id"};
 
 void AddRow(Table& table, const v1::Escalation& e) {
-  table.AddRow({e.id(), e.la_code(), e.child_ref(), e.stage(), StatusWord(e.status()),
+  table.AddRow({e.id(), e.la_code(), e.child_ref(), e.stage(), EscalationStatusWord(e.status()),
                 Rfc3339(e.raised_at()), e.due_date(), e.resolve_by(), e.team(), e.iro_id(),
                 absl::StrJoin(e.themes(), ";"), e.audit_id()});
 }
 
-// A time flag: RFC 3339, or a date meaning noon UK time that day.
+}  // namespace
+
+Table StageSummaryTable(const v1::GetEscalationSummaryResponse& summary) {
+  std::vector<std::string> columns = {"month"};
+  std::set<int> stages;
+  for (const v1::MonthStageCounts& m : summary.months()) {
+    for (const v1::StageCount& c : m.stages()) {
+      if (!c.referral()) stages.insert(c.stage());
+    }
+  }
+  for (int stage : stages) columns.push_back(absl::StrCat("stage_", stage));
+  columns.push_back("cafcass_referral");
+  columns.push_back("stage_1_from_audits");
+  Table table(columns);
+  for (const v1::MonthStageCounts& m : summary.months()) {
+    std::vector<nlohmann::json> row = {m.month()};
+    for (int stage : stages) {
+      int count = 0;
+      for (const v1::StageCount& c : m.stages()) {
+        if (c.stage() == stage) count = c.count();
+      }
+      row.push_back(count);
+    }
+    row.push_back(m.cafcass_referral());
+    row.push_back(m.stage_1_from_audits());
+    table.AddRow(std::move(row));
+  }
+  return table;
+}
+
 absl::StatusOr<google::protobuf::Timestamp> ParseWhen(const std::string& text,
                                                       absl::string_view flag) {
   absl::CivilDay day;
   if (text.size() == 10 && absl::ParseCivilTime(text, &day)) {
     absl::TimeZone london;
     if (!absl::LoadTimeZone("Europe/London", &london)) london = absl::UTCTimeZone();
-    google::protobuf::Timestamp ts;
-    ts.set_seconds(absl::ToUnixSeconds(absl::FromCivil(absl::CivilSecond(day) + 12 * 3600, london)));
-    return ts;
+    return TimeToProto(absl::FromCivil(absl::CivilSecond(day) + 12 * 3600, london));
   }
   return ParseRfc3339(text, flag);
 }
-
-}  // namespace
 
 EscalationCommands::EscalationCommands(CLI::App& app, Client& client, absl::Status& result)
     : client_(client), result_(result) {
@@ -104,7 +105,7 @@ EscalationCommands::EscalationCommands(CLI::App& app, Client& client, absl::Stat
   CLI::App* list = esc->add_subcommand("list", "Escalations, oldest raised first");
   list->add_option("--la", la_, "LA code");
   list->add_option("--status", status_, "open, responded, resolved, withdrawn or referred")
-      ->check(CLI::IsMember({"open", "responded", "resolved", "withdrawn", "referred"}));
+      ->check(CLI::IsMember(EscalationStatusWords()));
   list->add_option("--stage", stage_, "Current stage");
   list->add_option("--team", team_, "Team");
   list->add_option("--theme", themes_, "Theme");
@@ -139,7 +140,7 @@ EscalationCommands::EscalationCommands(CLI::App& app, Client& client, absl::Stat
   record->add_option("--review-date", review_date_, "YYYY-MM-DD")->required();
   record->add_option("--grade", grade_, "outstanding, good, requires_improvement, inadequate, not_recorded")
       ->required()
-      ->check(CLI::IsMember({"outstanding", "good", "requires_improvement", "inadequate", "not_recorded"}));
+      ->check(CLI::IsMember(AuditGradeWords()));
   record->add_option("--iro", iro_, "IRO id")->required();
   record->add_option("--team", team_, "Team")->required();
   record->add_option("--theme", themes_, "Theme (repeat for more)");
@@ -181,10 +182,8 @@ absl::Status EscalationCommands::Raise() {
     *request.mutable_raised_at() = *at;
   }
   v1::RaiseEscalationResponse response;
-  grpc::ClientContext ctx;
-  client_.Prepare(ctx);
-  absl::Status s =
-      Rpc(client_.escalations().RaiseEscalation(&ctx, request, &response), "escalations raise");
+  absl::Status s = client_.Call(client_.escalations(), &v1::EscalationService::Stub::RaiseEscalation, request,
+                            &response, "escalations raise");
   if (!s.ok()) return s;
   Table table(kEscalationColumns);
   AddRow(table, response.escalation());
@@ -256,10 +255,8 @@ absl::Status EscalationCommands::Show() {
   v1::GetEscalationRequest request;
   request.set_id(id_);
   v1::GetEscalationResponse response;
-  grpc::ClientContext ctx;
-  client_.Prepare(ctx);
-  absl::Status s =
-      Rpc(client_.escalations().GetEscalation(&ctx, request, &response), "escalations show");
+  absl::Status s = client_.Call(client_.escalations(), &v1::EscalationService::Stub::GetEscalation, request,
+                            &response, "escalations show");
   if (!s.ok()) return s;
   Table table(kEscalationColumns);
   AddRow(table, response.escalation());
@@ -276,7 +273,11 @@ absl::Status EscalationCommands::Show() {
 absl::Status EscalationCommands::List() {
   v1::ListEscalationsRequest request;
   request.set_la_code(la_);
-  if (!status_.empty()) request.set_status(Statuses().at(status_));
+  if (!status_.empty()) {
+    absl::StatusOr<v1::EscalationStatus> status = ParseEscalationStatus(status_);
+    if (!status.ok()) return status.status();
+    request.set_status(*status);
+  }
   request.set_stage(stage_);
   request.set_team(team_);
   if (!themes_.empty()) request.set_theme(themes_.front());
@@ -295,10 +296,8 @@ absl::Status EscalationCommands::List() {
   Table table(kEscalationColumns);
   do {
     v1::ListEscalationsResponse response;
-    grpc::ClientContext ctx;
-    client_.Prepare(ctx);
-    absl::Status s =
-        Rpc(client_.escalations().ListEscalations(&ctx, request, &response), "escalations list");
+    absl::Status s = client_.Call(client_.escalations(), &v1::EscalationService::Stub::ListEscalations, request,
+                              &response, "escalations list");
     if (!s.ok()) return s;
     for (const auto& e : response.escalations()) AddRow(table, e);
     request.set_page_token(response.next_page_token());
@@ -315,10 +314,8 @@ absl::Status EscalationCommands::Overdue() {
     *request.mutable_as_of() = *t;
   }
   v1::ListOverdueEscalationsResponse response;
-  grpc::ClientContext ctx;
-  client_.Prepare(ctx);
-  absl::Status s = Rpc(client_.escalations().ListOverdueEscalations(&ctx, request, &response),
-                       "escalations overdue");
+  absl::Status s = client_.Call(client_.escalations(), &v1::EscalationService::Stub::ListOverdueEscalations, request,
+                            &response, "escalations overdue");
   if (!s.ok()) return s;
   std::vector<std::string> columns = kEscalationColumns;
   columns.push_back("working_days_overdue");
@@ -326,7 +323,7 @@ absl::Status EscalationCommands::Overdue() {
   Table table(columns);
   for (const auto& o : response.overdue()) {
     const v1::Escalation& e = o.escalation();
-    table.AddRow({e.id(), e.la_code(), e.child_ref(), e.stage(), StatusWord(e.status()),
+    table.AddRow({e.id(), e.la_code(), e.child_ref(), e.stage(), EscalationStatusWord(e.status()),
                   Rfc3339(e.raised_at()), e.due_date(), e.resolve_by(), e.team(), e.iro_id(),
                   absl::StrJoin(e.themes(), ";"), e.audit_id(), o.working_days_overdue(),
                   o.reason()});
@@ -340,18 +337,10 @@ absl::Status EscalationCommands::Summary() {
   request.set_from_month(from_);
   request.set_to_month(to_);
   v1::GetEscalationSummaryResponse response;
-  grpc::ClientContext ctx;
-  client_.Prepare(ctx);
-  absl::Status s = Rpc(client_.escalations().GetEscalationSummary(&ctx, request, &response),
-                       "escalations summary");
+  absl::Status s = client_.Call(client_.escalations(), &v1::EscalationService::Stub::GetEscalationSummary, request,
+                            &response, "escalations summary");
   if (!s.ok()) return s;
-  Table table({"month", "stage_1", "stage_2", "stage_3", "stage_4", "cafcass_referral",
-               "stage_1_from_audits"});
-  for (const auto& m : response.months()) {
-    table.AddRow({m.month(), m.stage_1(), m.stage_2(), m.stage_3(), m.stage_4(),
-                  m.cafcass_referral(), m.stage_1_from_audits()});
-  }
-  absl::Status printed = PrintTable(client_, table);
+  absl::Status printed = PrintTable(client_, StageSummaryTable(response));
   std::cerr << "resolved: " << response.resolved();
   if (response.resolved() > 0) {
     std::cerr << ", working days to resolve: median " << NumberText(response.median_working_days_to_resolve())
@@ -366,10 +355,8 @@ absl::Status EscalationCommands::Summary() {
 
 absl::Status EscalationCommands::Ladder() {
   v1::GetLadderResponse response;
-  grpc::ClientContext ctx;
-  client_.Prepare(ctx);
-  absl::Status s = Rpc(client_.escalations().GetLadder(&ctx, v1::GetLadderRequest(), &response),
-                       "escalations ladder");
+  absl::Status s = client_.Call(client_.escalations(), &v1::EscalationService::Stub::GetLadder,
+                            v1::GetLadderRequest(), &response, "escalations ladder");
   if (!s.ok()) return s;
   Table table({"stage", "raised_by", "raised_to", "response_working_days"});
   for (const auto& st : response.stages()) {
@@ -395,7 +382,8 @@ absl::Status EscalationCommands::Watch() {
   while (reader->Read(&change)) {
     const v1::Escalation& e = change.escalation();
     std::cout << v1::TransitionKind_Name(change.change()).substr(16) << " " << e.id() << " LA "
-              << e.la_code() << " stage " << e.stage() << " " << StatusWord(e.status()) << std::endl;
+              << e.la_code() << " stage " << e.stage() << " " << EscalationStatusWord(e.status())
+              << std::endl;
   }
   return Rpc(reader->Finish(), "escalations watch");
 }
@@ -405,14 +393,15 @@ absl::Status EscalationCommands::RecordAudit() {
   request.set_la_code(la_);
   request.set_child_ref(child_);
   request.set_review_date(review_date_);
-  request.set_grade(Grades().at(grade_));
+  absl::StatusOr<v1::AuditGrade> grade = ParseAuditGrade(grade_);
+  if (!grade.ok()) return grade.status();
+  request.set_grade(*grade);
   request.set_iro_id(iro_);
   request.set_team(team_);
   for (const std::string& t : themes_) request.add_themes(t);
   v1::RecordAuditResponse response;
-  grpc::ClientContext ctx;
-  client_.Prepare(ctx);
-  absl::Status s = Rpc(client_.escalations().RecordAudit(&ctx, request, &response), "audits record");
+  absl::Status s = client_.Call(client_.escalations(), &v1::EscalationService::Stub::RecordAudit, request,
+                            &response, "audits record");
   if (!s.ok()) return s;
   Table table({"id", "la_code", "child_ref", "review_date", "grade", "escalation_id"});
   table.AddRow({response.audit().id(), response.audit().la_code(), response.audit().child_ref(),
@@ -426,10 +415,8 @@ absl::Status EscalationCommands::AuditSummary() {
   request.set_from_month(from_);
   request.set_to_month(to_);
   v1::GetAuditSummaryResponse response;
-  grpc::ClientContext ctx;
-  client_.Prepare(ctx);
-  absl::Status s =
-      Rpc(client_.escalations().GetAuditSummary(&ctx, request, &response), "audits summary");
+  absl::Status s = client_.Call(client_.escalations(), &v1::EscalationService::Stub::GetAuditSummary, request,
+                            &response, "audits summary");
   if (!s.ok()) return s;
   Table table({"month", "outstanding", "good", "requires_improvement", "inadequate",
                "grade_not_recorded", "total"});
@@ -446,10 +433,8 @@ absl::Status EscalationCommands::WorkingDays() {
   request.set_count(count_);
   request.set_la_code(la_);
   v1::AddWorkingDaysResponse response;
-  grpc::ClientContext ctx;
-  client_.Prepare(ctx);
-  absl::Status s = Rpc(client_.escalations().AddWorkingDays(&ctx, request, &response),
-                       "calendar working-days");
+  absl::Status s = client_.Call(client_.escalations(), &v1::EscalationService::Stub::AddWorkingDays, request,
+                            &response, "calendar working-days");
   if (!s.ok()) return s;
   Table table({"from", "count", "date"});
   table.AddRow({date_, count_, response.date()});
@@ -464,10 +449,8 @@ absl::Status EscalationCommands::AddClosures() {
   for (const std::string& d : dates_) request.add_dates(d);
   request.set_reason(reason_);
   v1::AddClosureDaysResponse response;
-  grpc::ClientContext ctx;
-  client_.Prepare(ctx);
-  absl::Status s = Rpc(client_.escalations().AddClosureDays(&ctx, request, &response),
-                       "calendar closures add");
+  absl::Status s = client_.Call(client_.escalations(), &v1::EscalationService::Stub::AddClosureDays, request,
+                            &response, "calendar closures add");
   if (!s.ok()) return s;
   std::cout << "added " << response.written() << " closure days\n";
   return absl::OkStatus();

@@ -10,7 +10,12 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "carescore/v1/escalations.pb.h"
 #include "clients/cli/client.h"
+#include "clients/cli/output.h"
+#include "google/protobuf/timestamp.pb.h"
 
 namespace carescore::cli {
 
@@ -42,6 +47,16 @@ class EscalationCommands {
   int stage_ = 0;
   int count_ = 0;
 };
+
+// `escalations summary`'s table: a row per month, a column per stage of the
+// ladder (the stages the months list) except the referral stage, whose
+// count is cafcass_referral; a stage a month does not list counts 0.
+Table StageSummaryTable(const v1::GetEscalationSummaryResponse& summary);
+
+// A time flag: RFC 3339, or a date (YYYY-MM-DD) meaning noon UK time that
+// day. InvalidArgument naming `flag` otherwise.
+absl::StatusOr<google::protobuf::Timestamp> ParseWhen(const std::string& text,
+                                                      absl::string_view flag);
 
 }  // namespace carescore::cli
 

@@ -12,9 +12,9 @@
 #include "absl/status/statusor.h"
 #include "carescore/v1/benchmarks.pb.h"
 #include "common/version_lease.h"
-#include "services/benchmarks/benchmark_client.h"
+#include "services/benchmarks/benchmark_reader.h"
 #include "services/benchmarks/benchmark_store.h"
-#include "services/indicators/indicator_client.h"
+#include "services/indicators/indicator_reader.h"
 
 namespace carescore::benchmarks {
 

@@ -5,114 +5,23 @@
 #include <functional>
 #include <map>
 
-#include "clients/cli/import_formats.h"
-#include "common/csv.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/benchmarks/comparators.h"
-#include "services/benchmarks/sqlite_benchmark_store.h"
-#include "services/indicators/direct_indicator_reader.h"
-#include "services/indicators/indicator_service.h"
-#include "services/indicators/sqlite_indicator_store.h"
+#include "services/benchmarks/testing/benchmark_fixture.h"
 
 namespace carescore::benchmarks {
 namespace {
 
-const std::string kSamples = CARESCORE_SAMPLES_DIR;
-const std::string kEngland = CARESCORE_ENGLAND_DIR;
+using testing::kEngland;
+using testing::kSamples;
+using testing::Read;
 
-using indicators::DirectIndicatorReader;
-
-CsvTable Read(const std::string& path) {
-  auto t = CsvTable::ReadFile(path);
-  EXPECT_TRUE(t.ok()) << t.status();
-  return *std::move(t);
-}
-
-class BenchmarkServiceTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    indicator_store_ = *indicators::SqliteIndicatorStore::Open(":memory:");
-    indicator_service_ = std::make_unique<indicators::IndicatorService>(*indicator_store_);
-    reader_ = std::make_unique<DirectIndicatorReader>(*indicator_service_);
-    store_ = *SqliteBenchmarkStore::Open(":memory:");
-    service_ = std::make_unique<BenchmarkService>(*store_, *reader_);
-    v1::ImportLocalAuthoritiesRequest las;
-    auto parsed = cli::ParseLocalAuthorities(Read(kEngland + "/local_authorities.csv"));
-    ASSERT_TRUE(parsed.ok());
-    for (auto& la : *parsed) *las.add_local_authorities() = la;
-    ASSERT_TRUE(indicator_service_->ImportLocalAuthorities(las).ok());
-  }
-
-  void ImportCatalogue(const std::string& path) {
-    v1::ImportIndicatorsRequest r;
-    auto parsed = cli::ParseCatalogue(Read(path), std::nullopt, "");
-    ASSERT_TRUE(parsed.ok());
-    for (auto& i : parsed->indicators) *r.add_indicators() = i;
-    ASSERT_TRUE(indicator_service_->ImportIndicators(r).ok());
-  }
-
-  void ImportOutturns(const std::string& path) {
-    auto values = cli::ParseValues(Read(path), cli::PeriodColumn::kFinancialYear);
-    ASSERT_TRUE(values.ok());
-    ASSERT_TRUE(indicator_service_->ImportValues("test", *values).ok());
-  }
-
-  void ImportNeighbours(const std::string& path, const std::string& model) {
-    CsvTable t = Read(path);
-    v1::ImportNeighboursRequest r;
-    r.set_model(model);
-    for (const CsvRow& row : t.rows()) {
-      v1::Neighbour* n = r.add_neighbours();
-      n->set_la_code(std::string(t.Field(row, "la_code")));
-      n->set_neighbour_la_code(std::string(t.Field(row, "neighbour_la_code")));
-      n->set_rank(std::stoi(std::string(t.Field(row, "rank"))));
-      n->set_closeness(std::string(t.Field(row, "closeness")));
-    }
-    auto imported = service_->ImportNeighbours(r);
-    ASSERT_TRUE(imported.ok()) << imported.status();
-  }
-
-  absl::StatusOr<v1::Benchmark> Computed(const std::string& la, const std::string& code,
-                                         const std::string& year) {
-    v1::GetBenchmarkRequest r;
-    r.set_la_code(la);
-    r.set_indicator_code(code);
-    r.set_financial_year(year);
-    r.set_source(v1::COMPARATOR_SOURCE_COMPUTED);
-    auto got = service_->GetBenchmark(r);
-    if (!got.ok()) return got.status();
-    return got->benchmark();
-  }
-
-  std::unique_ptr<indicators::SqliteIndicatorStore> indicator_store_;
-  std::unique_ptr<indicators::IndicatorService> indicator_service_;
-  std::unique_ptr<DirectIndicatorReader> reader_;
-  std::unique_ptr<SqliteBenchmarkStore> store_;
-  std::unique_ptr<BenchmarkService> service_;
-};
+class BenchmarkServiceTest : public testing::BenchmarkFixture {};
 
 TEST_F(BenchmarkServiceTest, PublishedRotherhamPlacementStability) {
   ImportCatalogue(kSamples + "/indicators.csv");
-  v1::ImportPublishedComparatorsRequest r;
-  CsvTable t = Read(kSamples + "/published_benchmarks.csv");
-  for (const CsvRow& row : t.rows()) {
-    v1::PublishedComparator* c = r.add_comparators();
-    c->set_la_code(std::string(t.Field(row, "la_code")));
-    c->set_indicator_code(std::string(t.Field(row, "code")));
-    c->set_financial_year("2016-17");
-    for (const auto& [col, setter] :
-         std::vector<std::pair<std::string, void (v1::PublishedComparator::*)(double)>>{
-             {"statistical_neighbour_average", &v1::PublishedComparator::set_sn_average},
-             {"best_statistical_neighbour", &v1::PublishedComparator::set_best_sn},
-             {"national_average", &v1::PublishedComparator::set_national_average},
-             {"national_top_quartile_threshold",
-              &v1::PublishedComparator::set_top_quartile_threshold}}) {
-      const std::string text(t.Field(row, col));
-      if (!text.empty()) (c->*setter)(std::stod(text));
-    }
-  }
-  ASSERT_TRUE(service_->ImportPublishedComparators(r).ok());
+  ImportPublished(kSamples + "/published_benchmarks.csv", "2016-17");
   v1::GetBenchmarkRequest get;
   get.set_la_code("372");
   get.set_indicator_code("8.1");
@@ -279,7 +188,7 @@ TEST_F(BenchmarkServiceTest, ComputedNationalFiguresAgainstPublishedEngland) {
   ImportCatalogue(kEngland + "/indicators.csv");
   ImportOutturns(kEngland + "/outturns.csv");
   std::map<std::string, v1::Indicator> catalogue;
-  auto parsed = cli::ParseCatalogue(Read(kEngland + "/indicators.csv"), std::nullopt, "");
+  auto parsed = ParseCatalogue(Read(kEngland + "/indicators.csv"), std::nullopt, "");
   ASSERT_TRUE(parsed.ok());
   for (auto& i : parsed->indicators) catalogue[i.code()] = i;
   CsvTable published = Read(kEngland + "/england_and_region_outturns.csv");

@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "services/benchmarks/benchmark_client.h"
+#include "services/benchmarks/benchmark_reader.h"
 #include "services/benchmarks/benchmark_service.h"
 
 namespace carescore::benchmarks {

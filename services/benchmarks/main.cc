@@ -12,7 +12,7 @@
 #include "services/benchmarks/benchmark_grpc_service.h"
 #include "services/benchmarks/benchmark_service.h"
 #include "services/benchmarks/sqlite_benchmark_store.h"
-#include "services/indicators/indicator_client.h"
+#include "services/indicators/grpc_indicator_reader.h"
 #include "spdlog/spdlog.h"
 
 int main(int argc, char** argv) {

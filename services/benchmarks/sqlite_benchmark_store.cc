@@ -88,19 +88,14 @@ absl::StatusOr<std::vector<v1::Neighbour>> SqliteBenchmarkStore::ListNeighbours(
   if (!q.ok()) return q.status();
   q->BindText(1, model);
   q->BindText(2, la_code);
-  std::vector<v1::Neighbour> out;
-  while (true) {
-    absl::StatusOr<bool> row = q->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
+  return q->Collect<v1::Neighbour>([](const SqliteStatement& row) {
     v1::Neighbour n;
-    n.set_la_code(q->ColumnText(0));
-    n.set_neighbour_la_code(q->ColumnText(1));
-    n.set_rank(static_cast<int32_t>(q->ColumnInt(2)));
-    n.set_closeness(q->ColumnText(3));
-    out.push_back(std::move(n));
-  }
-  return out;
+    n.set_la_code(row.ColumnText(0));
+    n.set_neighbour_la_code(row.ColumnText(1));
+    n.set_rank(static_cast<int32_t>(row.ColumnInt(2)));
+    n.set_closeness(row.ColumnText(3));
+    return n;
+  });
 }
 
 absl::StatusOr<std::vector<std::string>> SqliteBenchmarkStore::ListModels() {
@@ -108,14 +103,7 @@ absl::StatusOr<std::vector<std::string>> SqliteBenchmarkStore::ListModels() {
   absl::StatusOr<SqliteStatement> q =
       db_->Prepare("SELECT DISTINCT model FROM neighbours ORDER BY model DESC");
   if (!q.ok()) return q.status();
-  std::vector<std::string> out;
-  while (true) {
-    absl::StatusOr<bool> row = q->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    out.push_back(q->ColumnText(0));
-  }
-  return out;
+  return q->Collect<std::string>([](const SqliteStatement& row) { return row.ColumnText(0); });
 }
 
 absl::Status SqliteBenchmarkStore::UpsertPublished(
@@ -157,22 +145,17 @@ absl::StatusOr<std::vector<v1::PublishedComparator>> SqliteBenchmarkStore::Query
   q->BindText(1, la_code);
   q->BindText(2, indicator_code);
   q->BindText(3, financial_year);
-  std::vector<v1::PublishedComparator> out;
-  while (true) {
-    absl::StatusOr<bool> row = q->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
+  return q->Collect<v1::PublishedComparator>([](const SqliteStatement& row) {
     v1::PublishedComparator c;
-    c.set_la_code(q->ColumnText(0));
-    c.set_indicator_code(q->ColumnText(1));
-    c.set_financial_year(q->ColumnText(2));
-    if (auto v = q->ColumnOptionalDouble(3)) c.set_sn_average(*v);
-    if (auto v = q->ColumnOptionalDouble(4)) c.set_best_sn(*v);
-    if (auto v = q->ColumnOptionalDouble(5)) c.set_national_average(*v);
-    if (auto v = q->ColumnOptionalDouble(6)) c.set_top_quartile_threshold(*v);
-    out.push_back(std::move(c));
-  }
-  return out;
+    c.set_la_code(row.ColumnText(0));
+    c.set_indicator_code(row.ColumnText(1));
+    c.set_financial_year(row.ColumnText(2));
+    if (auto v = row.ColumnOptionalDouble(3)) c.set_sn_average(*v);
+    if (auto v = row.ColumnOptionalDouble(4)) c.set_best_sn(*v);
+    if (auto v = row.ColumnOptionalDouble(5)) c.set_national_average(*v);
+    if (auto v = row.ColumnOptionalDouble(6)) c.set_top_quartile_threshold(*v);
+    return c;
+  });
 }
 
 absl::StatusOr<std::optional<v1::PublishedComparator>> SqliteBenchmarkStore::FindPublished(

@@ -1,17 +1,21 @@
 #include "services/escalations/escalation_service.h"
 
 #include <algorithm>
-#include <map>
+#include <set>
 #include <utility>
 #include <vector>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "common/measure.h"
+#include "absl/strings/str_join.h"
 #include "common/period.h"
+#include "common/paging.h"
+#include "common/proto_time.h"
 #include "common/validation.h"
+#include "common/words.h"
+#include "services/escalations/case_history.h"
+#include "services/escalations/due_dates.h"
 #include "services/escalations/pseudonym.h"
 #include "spdlog/spdlog.h"
 
@@ -20,40 +24,6 @@ namespace {
 
 // Clocks disagree a little; a time further ahead than this is a mistake.
 constexpr absl::Duration kClockSkew = absl::Minutes(5);
-
-google::protobuf::Timestamp ToProto(absl::Time t) {
-  google::protobuf::Timestamp ts;
-  const int64_t us = absl::ToUnixMicros(t);
-  ts.set_seconds(us / 1000000);
-  ts.set_nanos(static_cast<int32_t>((us % 1000000) * 1000));
-  return ts;
-}
-
-absl::Time FromProto(const google::protobuf::Timestamp& ts) {
-  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
-}
-
-bool IsClosed(v1::EscalationStatus s) {
-  return s == v1::ESCALATION_STATUS_RESOLVED || s == v1::ESCALATION_STATUS_WITHDRAWN ||
-         s == v1::ESCALATION_STATUS_REFERRED_TO_CAFCASS;
-}
-
-std::string StatusWord(v1::EscalationStatus s) {
-  switch (s) {
-    case v1::ESCALATION_STATUS_OPEN:
-      return "open";
-    case v1::ESCALATION_STATUS_RESPONDED:
-      return "responded";
-    case v1::ESCALATION_STATUS_RESOLVED:
-      return "resolved";
-    case v1::ESCALATION_STATUS_WITHDRAWN:
-      return "withdrawn";
-    case v1::ESCALATION_STATUS_REFERRED_TO_CAFCASS:
-      return "referred to CAFCASS";
-    default:
-      return "unknown";
-  }
-}
 
 // The response type that carries an escalation, from the escalation.
 template <typename Response>
@@ -105,10 +75,6 @@ absl::StatusOr<MonthRange> SummaryRange(const Request& request) {
   return ParseMonthRange(request.from_month(), request.to_month());
 }
 
-std::string MonthOf(absl::CivilDay day) {
-  return Month(static_cast<int>(day.year()), day.month()).ToString();
-}
-
 }  // namespace
 
 EscalationService::EscalationService(EscalationStore& store,
@@ -118,17 +84,8 @@ EscalationService::EscalationService(EscalationStore& store,
       indicators_(indicators),
       ladder_(std::move(ladder)),
       feed_(feed),
-      now_(std::move(now)) {
-  // Deadlines are working days in England, so days begin and end in UK time.
-  if (!absl::LoadTimeZone("Europe/London", &london_)) {
-    spdlog::warn("time zone Europe/London not found (install tzdata): using UTC for due dates");
-    london_ = absl::UTCTimeZone();
-  }
-}
-
-absl::CivilDay EscalationService::LocalDay(absl::Time t) const {
-  return absl::ToCivilDay(t, london_);
-}
+      now_(std::move(now)),
+      uk_(UkTimeZone()) {}
 
 void EscalationService::Log(const std::string& actor, absl::string_view action,
                             absl::string_view subject) {
@@ -154,21 +111,22 @@ absl::Status EscalationService::CheckLa(const std::string& la_code) {
       absl::StrCat("la_code: unknown LA \"", la_code, "\" (carescore import las)"));
 }
 
-absl::StatusOr<const WorkingCalendar*> EscalationService::CalendarCache::Get(
-    const std::string& la_code) {
-  auto it = calendars_.find(la_code);
-  if (it == calendars_.end()) {
-    absl::StatusOr<WorkingCalendar> c = service_.CalendarFor(la_code);
-    if (!c.ok()) return c.status();
-    it = calendars_.emplace(la_code, *std::move(c)).first;
-  }
-  return &it->second;
-}
-
 absl::StatusOr<WorkingCalendar> EscalationService::CalendarFor(const std::string& la_code) {
   absl::StatusOr<std::set<absl::CivilDay>> closures = store_.Closures(la_code);
   if (!closures.ok()) return closures.status();
   return WorkingCalendar(*std::move(closures));
+}
+
+absl::StatusOr<CalendarsByLa> EscalationService::CalendarsFor(
+    const std::vector<v1::Escalation>& escalations) {
+  CalendarsByLa calendars;
+  for (const v1::Escalation& e : escalations) {
+    if (calendars.count(e.la_code()) != 0) continue;
+    absl::StatusOr<WorkingCalendar> c = CalendarFor(e.la_code());
+    if (!c.ok()) return c.status();
+    calendars.emplace(e.la_code(), *std::move(c));
+  }
+  return calendars;
 }
 
 absl::StatusOr<v1::RaiseEscalationResponse> EscalationService::RaiseEscalation(
@@ -199,7 +157,7 @@ absl::StatusOr<v1::RaiseEscalationResponse> EscalationService::RaiseEscalation(
                      " is the referral to CAFCASS)"));
   }
   const absl::Time now = now_();
-  const absl::Time raised = request.has_raised_at() ? FromProto(request.raised_at()) : now;
+  const absl::Time raised = request.has_raised_at() ? TimeFromProto(request.raised_at()) : now;
   if (raised > now + kClockSkew) {
     return absl::InvalidArgumentError("raised_at is in the future");
   }
@@ -232,17 +190,16 @@ absl::StatusOr<v1::Escalation> EscalationService::NewEscalation(
   for (const std::string& theme : themes) e.add_themes(theme);
   e.set_stage(stage);
   e.set_status(v1::ESCALATION_STATUS_OPEN);
-  *e.mutable_raised_at() = ToProto(raised);
-  *e.mutable_stage_started_at() = ToProto(raised);
-  const absl::CivilDay day = LocalDay(raised);
+  *e.mutable_raised_at() = TimeToProto(raised);
+  *e.mutable_stage_started_at() = TimeToProto(raised);
   e.set_due_date(FormatDate(
-      calendar->AddWorkingDays(day, ladder_.Find(stage)->response_working_days())));
-  e.set_resolve_by(FormatDate(calendar->AddWorkingDays(day, ladder_.target_working_days)));
+      DueDay(raised, ladder_.Find(stage)->response_working_days(), *calendar, uk_)));
+  e.set_resolve_by(FormatDate(DueDay(raised, ladder_.target_working_days, *calendar, uk_)));
   v1::Transition* t = e.add_transitions();
   t->set_kind(v1::TRANSITION_KIND_RAISED);
   t->set_to_stage(stage);
   t->set_actor(actor);
-  *t->mutable_at() = ToProto(raised);
+  *t->mutable_at() = TimeToProto(raised);
   t->set_note(note);
   return e;
 }
@@ -258,12 +215,12 @@ absl::StatusOr<v1::Escalation> EscalationService::Transition(
   v1::Escalation e = **found;
   if (IsClosed(e.status())) {
     return absl::FailedPreconditionError(
-        absl::StrCat("escalation ", id, " is closed (", StatusWord(e.status()), ")"));
+        absl::StrCat("escalation ", id, " is closed (", EscalationStatusWord(e.status()), ")"));
   }
   const absl::Time now = now_();
-  const absl::Time when = at != nullptr && (at->seconds() != 0 || at->nanos() != 0) ? FromProto(*at) : now;
+  const absl::Time when = at != nullptr && IsSetTime(*at) ? TimeFromProto(*at) : now;
   if (when > now + kClockSkew) return absl::InvalidArgumentError("at is in the future");
-  const absl::Time last = FromProto(e.transitions(e.transitions_size() - 1).at());
+  const absl::Time last = TimeFromProto(e.transitions(e.transitions_size() - 1).at());
   if (when < last) {
     return absl::InvalidArgumentError(
         "at is before the escalation's last step: steps are recorded in order");
@@ -279,9 +236,9 @@ absl::StatusOr<v1::Escalation> EscalationService::Transition(
   t->set_from_stage(from_stage);
   t->set_to_stage(e.stage());
   t->set_actor(ActorOf(actor));
-  *t->mutable_at() = ToProto(when);
+  *t->mutable_at() = TimeToProto(when);
   t->set_note(note);
-  if (IsClosed(e.status())) *e.mutable_closed_at() = ToProto(when);
+  if (IsClosed(e.status())) *e.mutable_closed_at() = TimeToProto(when);
   absl::Status stored = store_.Update(e, expected);
   if (!stored.ok()) return stored;
   Publish(e, kind);
@@ -324,9 +281,9 @@ absl::StatusOr<v1::EscalateEscalationResponse> EscalationService::EscalateEscala
         }
         x.set_stage(target);
         x.set_status(v1::ESCALATION_STATUS_OPEN);
-        *x.mutable_stage_started_at() = ToProto(when);
-        x.set_due_date(FormatDate(calendar.AddWorkingDays(
-            LocalDay(when), ladder_.Find(target)->response_working_days())));
+        *x.mutable_stage_started_at() = TimeToProto(when);
+        x.set_due_date(FormatDate(
+            DueDay(when, ladder_.Find(target)->response_working_days(), calendar, uk_)));
         return absl::OkStatus();
       }));
 }
@@ -392,23 +349,22 @@ absl::StatusOr<v1::ListEscalationsResponse> EscalationService::ListEscalations(
   if (!request.theme().empty() && !ladder_.IsTheme(request.theme())) {
     return absl::InvalidArgumentError(absl::StrCat("theme: unknown theme \"", request.theme(), "\""));
   }
-  if (request.page_size() < 0) return absl::InvalidArgumentError("page_size is negative");
-  const int size = request.page_size() == 0 ? 100 : std::min(request.page_size(), 1000);
+  absl::StatusOr<int> page_size = PageSize(request.page_size(), 100, 1000);
+  if (!page_size.ok()) return page_size.status();
+  const int size = *page_size;
   filter.la_code = request.la_code();
   filter.status = request.status();
   filter.stage = request.stage();
   filter.team = request.team();
   filter.theme = request.theme();
   filter.iro_id = request.iro_id();
-  if (request.has_raised_from()) filter.raised_from = FromProto(request.raised_from());
-  if (request.has_raised_to()) filter.raised_to = FromProto(request.raised_to());
+  if (request.has_raised_from()) filter.raised_from = TimeFromProto(request.raised_from());
+  if (request.has_raised_to()) filter.raised_to = TimeFromProto(request.raised_to());
   if (!request.page_token().empty()) {
-    std::string key;
-    std::vector<std::string> parts;
+    absl::StatusOr<std::string> key = DecodePageToken(request.page_token());
+    if (!key.ok()) return key.status();
+    std::vector<std::string> parts = absl::StrSplit(*key, '|');
     int64_t us = 0;
-    if (absl::WebSafeBase64Unescape(request.page_token(), &key)) {
-      parts = absl::StrSplit(key, '|');
-    }
     if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &us)) {
       return absl::InvalidArgumentError("page_token is not one this service issued");
     }
@@ -422,8 +378,8 @@ absl::StatusOr<v1::ListEscalationsResponse> EscalationService::ListEscalations(
   for (v1::Escalation& e : *found) {
     if (response.escalations_size() == size) {
       const v1::Escalation& last = response.escalations(size - 1);
-      response.set_next_page_token(absl::WebSafeBase64Escape(absl::StrCat(
-          absl::ToUnixMicros(FromProto(last.raised_at())), "|", last.id())));
+      response.set_next_page_token(EncodePageToken(absl::StrCat(
+          MicrosFromProto(last.raised_at()), "|", last.id())));
       break;
     }
     *response.add_escalations() = std::move(e);
@@ -435,72 +391,20 @@ absl::StatusOr<v1::ListOverdueEscalationsResponse> EscalationService::ListOverdu
     const v1::ListOverdueEscalationsRequest& request) {
   absl::Status la_filter = CheckLaFilter(request.la_code());
   if (!la_filter.ok()) return la_filter;
-  const absl::Time as_of = request.has_as_of() ? FromProto(request.as_of()) : now_();
-  const absl::CivilDay today = LocalDay(as_of);
+  const absl::Time as_of = request.has_as_of() ? TimeFromProto(request.as_of()) : now_();
   EscalationFilter filter;
   filter.la_code = request.la_code();
   filter.raised_to = as_of + absl::Microseconds(1);
   absl::StatusOr<std::vector<v1::Escalation>> all = store_.List(filter);
   if (!all.ok()) return all.status();
   Log(request.actor(), "overdue", request.la_code().empty() ? "all" : request.la_code());
-  CalendarCache calendars(*this);
+  absl::StatusOr<CalendarsByLa> calendars = CalendarsFor(*all);
+  if (!calendars.ok()) return calendars.status();
   v1::ListOverdueEscalationsResponse response;
   for (const v1::Escalation& e : *all) {
-    absl::StatusOr<const WorkingCalendar*> cal = calendars.Get(e.la_code());
-    if (!cal.ok()) return cal.status();
-    // The case as it stood at `as_of`: its history replayed up to then.
-    int stage = 0;
-    v1::EscalationStatus status = v1::ESCALATION_STATUS_UNSPECIFIED;
-    absl::Time stage_start;
-    for (const v1::Transition& t : e.transitions()) {
-      const absl::Time at = FromProto(t.at());
-      if (at > as_of) break;
-      switch (t.kind()) {
-        case v1::TRANSITION_KIND_RAISED:
-        case v1::TRANSITION_KIND_ESCALATED:
-          stage = t.to_stage();
-          status = v1::ESCALATION_STATUS_OPEN;
-          stage_start = at;
-          break;
-        case v1::TRANSITION_KIND_RESPONDED:
-          status = v1::ESCALATION_STATUS_RESPONDED;
-          break;
-        case v1::TRANSITION_KIND_RESOLVED:
-          status = v1::ESCALATION_STATUS_RESOLVED;
-          break;
-        case v1::TRANSITION_KIND_WITHDRAWN:
-          status = v1::ESCALATION_STATUS_WITHDRAWN;
-          break;
-        case v1::TRANSITION_KIND_REFERRED_TO_CAFCASS:
-          status = v1::ESCALATION_STATUS_REFERRED_TO_CAFCASS;
-          break;
-        default:
-          break;
-      }
-    }
-    if (status == v1::ESCALATION_STATUS_UNSPECIFIED || IsClosed(status)) continue;
-    const v1::Stage* ladder_stage = ladder_.Find(stage);
-    if (status == v1::ESCALATION_STATUS_OPEN && ladder_stage != nullptr &&
-        ladder_stage->response_working_days() > 0) {
-      const absl::CivilDay due = (*cal)->AddWorkingDays(
-          LocalDay(stage_start), ladder_stage->response_working_days());
-      if (today > due) {
-        v1::OverdueEscalation* o = response.add_overdue();
-        *o->mutable_escalation() = e;
-        o->set_reason(absl::StrCat("stage ", stage, " response was due by the end of ",
-                                   FormatDate(due)));
-        o->set_working_days_overdue((*cal)->WorkingDaysBetween(due, today));
-        continue;
-      }
-    }
-    absl::CivilDay resolve_by;
-    if (absl::ParseCivilTime(e.resolve_by(), &resolve_by) && today > resolve_by) {
-      v1::OverdueEscalation* o = response.add_overdue();
-      *o->mutable_escalation() = e;
-      o->set_reason(absl::StrCat("not resolved within ", ladder_.target_working_days,
-                                 " working days (by ", e.resolve_by(), ")"));
-      o->set_working_days_overdue((*cal)->WorkingDaysBetween(resolve_by, today));
-    }
+    std::optional<v1::OverdueEscalation> overdue =
+        OverdueAt(e, as_of, ladder_, calendars->at(e.la_code()), uk_);
+    if (overdue.has_value()) *response.add_overdue() = *std::move(overdue);
   }
   return response;
 }
@@ -509,81 +413,14 @@ absl::StatusOr<v1::GetEscalationSummaryResponse> EscalationService::GetEscalatio
     const v1::GetEscalationSummaryRequest& request) {
   absl::StatusOr<MonthRange> range = SummaryRange(request);
   if (!range.ok()) return range.status();
-  const Month from = range->from;
-  const Month to = range->to;
   EscalationFilter filter;
   filter.la_code = request.la_code();
   absl::StatusOr<std::vector<v1::Escalation>> all = store_.List(filter);
   if (!all.ok()) return all.status();
   Log(request.actor(), "summary", request.la_code().empty() ? "all" : request.la_code());
-
-  std::map<std::string, v1::MonthStageCounts> months;
-  for (Month m = from; m <= to; m = m.Plus(1)) months[m.ToString()].set_month(m.ToString());
-  std::map<std::string, int> themes;
-  std::vector<double> days_to_resolve;
-  int within_target = 0;
-  CalendarCache calendars(*this);
-  for (const v1::Escalation& e : *all) {
-    const std::string raised_month = MonthOf(LocalDay(FromProto(e.raised_at())));
-    for (const v1::Transition& t : e.transitions()) {
-      auto m = months.find(MonthOf(LocalDay(FromProto(t.at()))));
-      if (m == months.end()) continue;
-      v1::MonthStageCounts& c = m->second;
-      const bool enters = t.kind() == v1::TRANSITION_KIND_RAISED ||
-                          t.kind() == v1::TRANSITION_KIND_ESCALATED;
-      if (t.kind() == v1::TRANSITION_KIND_REFERRED_TO_CAFCASS) {
-        c.set_cafcass_referral(c.cafcass_referral() + 1);
-      } else if (enters) {
-        switch (t.to_stage()) {
-          case 1:
-            c.set_stage_1(c.stage_1() + 1);
-            if (!e.audit_id().empty()) c.set_stage_1_from_audits(c.stage_1_from_audits() + 1);
-            break;
-          case 2:
-            c.set_stage_2(c.stage_2() + 1);
-            break;
-          case 3:
-            c.set_stage_3(c.stage_3() + 1);
-            break;
-          case 4:
-            c.set_stage_4(c.stage_4() + 1);
-            break;
-          default:
-            break;
-        }
-      }
-    }
-    if (months.count(raised_month) == 0) continue;
-    for (const std::string& theme : e.themes()) ++themes[theme];
-    if (e.status() == v1::ESCALATION_STATUS_RESOLVED && e.has_closed_at()) {
-      absl::StatusOr<const WorkingCalendar*> cal = calendars.Get(e.la_code());
-      if (!cal.ok()) return cal.status();
-      const int days = (*cal)->WorkingDaysBetween(LocalDay(FromProto(e.raised_at())),
-                                                      LocalDay(FromProto(e.closed_at())));
-      days_to_resolve.push_back(days);
-      if (days <= ladder_.target_working_days) ++within_target;
-    }
-  }
-  v1::GetEscalationSummaryResponse response;
-  for (auto& [month, counts] : months) *response.add_months() = counts;
-  std::vector<std::pair<std::string, int>> sorted(themes.begin(), themes.end());
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const auto& a, const auto& b) { return a.second > b.second; });
-  for (const auto& [theme, count] : sorted) {
-    v1::ThemeCount* t = response.add_themes();
-    t->set_theme(theme);
-    t->set_count(count);
-  }
-  response.set_target_working_days(ladder_.target_working_days);
-  response.set_resolved(static_cast<int32_t>(days_to_resolve.size()));
-  if (!days_to_resolve.empty()) {
-    std::sort(days_to_resolve.begin(), days_to_resolve.end());
-    response.set_median_working_days_to_resolve(Quantile7(days_to_resolve, 0.5));
-    response.set_p90_working_days_to_resolve(Quantile7(days_to_resolve, 0.9));
-    response.set_resolved_within_target_pct(100.0 * within_target /
-                                            static_cast<double>(days_to_resolve.size()));
-  }
-  return response;
+  absl::StatusOr<CalendarsByLa> calendars = CalendarsFor(*all);
+  if (!calendars.ok()) return calendars.status();
+  return SummariseStages(*all, range->from, range->to, ladder_, *calendars, uk_);
 }
 
 absl::StatusOr<v1::RecordAuditResponse> EscalationService::RecordAudit(
@@ -600,12 +437,14 @@ absl::StatusOr<v1::RecordAuditResponse> EscalationService::RecordAudit(
   absl::StatusOr<absl::CivilDay> review = ParseDate(request.review_date(), "review_date");
   if (!review.ok()) return review.status();
   const absl::Time now = now_();
-  if (*review > LocalDay(now + kClockSkew)) {
+  if (*review > UkDay(now + kClockSkew, uk_)) {
     return absl::InvalidArgumentError("review_date is in the future");
   }
   if (request.grade() == v1::AUDIT_GRADE_UNSPECIFIED) {
-    return absl::InvalidArgumentError(
-        "grade is required: outstanding, good, requires_improvement, inadequate or not_recorded");
+    const std::vector<std::string>& grades = AuditGradeWords();
+    return absl::InvalidArgumentError(absl::StrCat(
+        "grade is required: ", absl::StrJoin(grades.begin(), grades.end() - 1, ", "), " or ",
+        grades.back()));
   }
   for (const std::string& theme : request.themes()) {
     if (!ladder_.IsTheme(theme)) {
@@ -620,15 +459,15 @@ absl::StatusOr<v1::RecordAuditResponse> EscalationService::RecordAudit(
   audit.set_iro_id(request.iro_id());
   audit.set_team(request.team());
   *audit.mutable_themes() = request.themes();
-  *audit.mutable_recorded_at() = ToProto(now);
+  *audit.mutable_recorded_at() = TimeToProto(now);
 
   std::optional<v1::Escalation> escalation;
   if (request.grade() == v1::AUDIT_GRADE_INADEQUATE) {
     // An inadequate grade counts as a stage 1 escalation, raised on the day
     // of the review (at 09:00 for a past review, so it falls in that day).
     const absl::Time raised =
-        *review == LocalDay(now) ? now
-                                 : absl::FromCivil(absl::CivilSecond(*review) + 9 * 3600, london_);
+        *review == UkDay(now, uk_) ? now
+                                   : absl::FromCivil(absl::CivilSecond(*review) + 9 * 3600, uk_);
     std::vector<std::string> themes(request.themes().begin(), request.themes().end());
     if (themes.empty()) themes.emplace_back("qac_audit_inadequate");
     absl::StatusOr<v1::Escalation> e = NewEscalation(
@@ -654,38 +493,11 @@ absl::StatusOr<v1::GetAuditSummaryResponse> EscalationService::GetAuditSummary(
     const v1::GetAuditSummaryRequest& request) {
   absl::StatusOr<MonthRange> range = SummaryRange(request);
   if (!range.ok()) return range.status();
-  const Month from = range->from;
-  const Month to = range->to;
-  const absl::CivilDay first(from.year(), from.month(), 1);
-  const absl::CivilDay last = absl::CivilDay(absl::CivilMonth(to.year(), to.month()) + 1) - 1;
-  absl::StatusOr<std::vector<v1::Audit>> audits = store_.ListAudits(request.la_code(), first, last);
+  absl::StatusOr<std::vector<v1::Audit>> audits =
+      store_.ListAudits(request.la_code(), FirstDayOf(range->from), LastDayOf(range->to));
   if (!audits.ok()) return audits.status();
   Log(request.actor(), "audit summary", request.la_code().empty() ? "all" : request.la_code());
-  std::map<std::string, v1::MonthGradeCounts> months;
-  for (Month m = from; m <= to; m = m.Plus(1)) months[m.ToString()].set_month(m.ToString());
-  for (const v1::Audit& a : *audits) {
-    v1::MonthGradeCounts& c = months[a.review_date().substr(0, 7)];
-    switch (a.grade()) {
-      case v1::AUDIT_GRADE_OUTSTANDING:
-        c.set_outstanding(c.outstanding() + 1);
-        break;
-      case v1::AUDIT_GRADE_GOOD:
-        c.set_good(c.good() + 1);
-        break;
-      case v1::AUDIT_GRADE_REQUIRES_IMPROVEMENT:
-        c.set_requires_improvement(c.requires_improvement() + 1);
-        break;
-      case v1::AUDIT_GRADE_INADEQUATE:
-        c.set_inadequate(c.inadequate() + 1);
-        break;
-      default:
-        c.set_grade_not_recorded(c.grade_not_recorded() + 1);
-    }
-    c.set_total(c.total() + 1);
-  }
-  v1::GetAuditSummaryResponse response;
-  for (auto& [month, counts] : months) *response.add_months() = counts;
-  return response;
+  return SummariseAudits(*audits, range->from, range->to);
 }
 
 absl::StatusOr<v1::GetLadderResponse> EscalationService::GetLadder(
@@ -711,15 +523,8 @@ absl::StatusOr<v1::AddWorkingDaysResponse> EscalationService::AddWorkingDays(
   const absl::CivilDay due = calendar->AddWorkingDays(*from, request.count());
   v1::AddWorkingDaysResponse response;
   response.set_date(FormatDate(due));
-  for (absl::CivilDay d = *from + 1; d < due; ++d) {
-    const absl::Weekday w = absl::GetWeekday(d);
-    if (w == absl::Weekday::saturday || w == absl::Weekday::sunday) continue;
-    if (calendar->IsWorkingDay(d)) continue;
-    std::string name = "local closure";
-    for (const BankHoliday& h : BankHolidaysOf(static_cast<int>(d.year()))) {
-      if (h.date == d) name = h.name;
-    }
-    response.add_skipped(absl::StrCat(FormatDate(d), " ", name));
+  for (std::string& skipped : SkippedDays(*calendar, *from, due)) {
+    response.add_skipped(std::move(skipped));
   }
   return response;
 }

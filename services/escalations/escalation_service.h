@@ -3,15 +3,16 @@
 
 // The escalation rules, with no gRPC in them: raising and moving cases up
 // the ladder, response deadlines in working days (England and Wales, plus
-// the LA's closure days, in UK local time), QAC audits, overdue lists and
-// summaries. Every read and change is written to the access log under the
+// the LA's closure days, in UK local time: due_dates.h), QAC audits, overdue
+// lists (case_history.h) and summaries (escalation_summary.h). This class
+// checks requests and orchestrates the store, the clock and those pure
+// functions. Every read and change is written to the access log under the
 // request's actor. Thread-safe if the store and reader are.
 // Errors: InvalidArgument (bad input, naming the field), NotFound,
 // FailedPrecondition (a transition the case's state does not allow),
 // Aborted (changed by someone else meanwhile), and the store's errors.
 
 #include <functional>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -20,9 +21,10 @@
 #include "carescore/v1/escalations.pb.h"
 #include "services/escalations/change_feed.h"
 #include "services/escalations/escalation_store.h"
+#include "services/escalations/escalation_summary.h"
 #include "services/escalations/ladder.h"
 #include "services/escalations/working_calendar.h"
-#include "services/indicators/indicator_client.h"
+#include "services/indicators/indicator_reader.h"
 
 namespace carescore::escalations {
 
@@ -65,22 +67,10 @@ class EscalationService {
   [[nodiscard]] absl::Status StartWatch(const v1::WatchEscalationsRequest& request);
   ChangeFeed& feed() { return feed_; }
 
-  // The day `t` falls on in England.
-  absl::CivilDay LocalDay(absl::Time t) const;
-
  private:
-  // Working calendars per LA, read once per call.
-  class CalendarCache {
-   public:
-    explicit CalendarCache(EscalationService& service) : service_(service) {}
-    absl::StatusOr<const WorkingCalendar*> Get(const std::string& la_code);
-
-   private:
-    EscalationService& service_;
-    std::map<std::string, WorkingCalendar> calendars_;
-  };
-
   absl::StatusOr<WorkingCalendar> CalendarFor(const std::string& la_code);
+  // The calendar of every LA that `escalations` belong to.
+  absl::StatusOr<CalendarsByLa> CalendarsFor(const std::vector<v1::Escalation>& escalations);
   // A new open escalation at `stage`, raised at `raised`, with its due dates.
   absl::StatusOr<v1::Escalation> NewEscalation(const std::string& la_code,
                                                const std::string& child_ref,
@@ -103,7 +93,7 @@ class EscalationService {
   const Ladder ladder_;
   ChangeFeed& feed_;
   std::function<absl::Time()> now_;
-  absl::TimeZone london_;
+  const absl::TimeZone uk_;
 };
 
 }  // namespace carescore::escalations

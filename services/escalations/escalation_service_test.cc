@@ -1,80 +1,20 @@
 #include "services/escalations/escalation_service.h"
 
+#include <functional>
 #include <map>
 
-#include "clients/cli/import_formats.h"
 #include "common/csv.h"
 #include "gtest/gtest.h"
-#include "services/escalations/sqlite_escalation_store.h"
-#include "services/indicators/direct_indicator_reader.h"
-#include "services/indicators/sqlite_indicator_store.h"
+#include "services/escalations/testing/escalation_fixture.h"
 
 namespace carescore::escalations {
 namespace {
 
-absl::TimeZone London() {
-  absl::TimeZone tz;
-  EXPECT_TRUE(absl::LoadTimeZone("Europe/London", &tz));
-  return tz;
-}
+using testing::At;
+using testing::FailingEscalationStore;
+using Op = FailingEscalationStore::Op;
 
-// 10:00 UK time on a day.
-google::protobuf::Timestamp At(int y, int m, int d, int hour = 10) {
-  const absl::Time t = absl::FromCivil(absl::CivilSecond(y, m, d, hour, 0, 0), London());
-  google::protobuf::Timestamp ts;
-  ts.set_seconds(absl::ToUnixSeconds(t));
-  return ts;
-}
-
-class EscalationServiceTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    indicator_store_ = *indicators::SqliteIndicatorStore::Open(":memory:");
-    indicator_service_ = std::make_unique<indicators::IndicatorService>(*indicator_store_);
-    reader_ = std::make_unique<indicators::DirectIndicatorReader>(*indicator_service_);
-    auto las = cli::ParseLocalAuthorities(
-        *CsvTable::ReadFile(std::string(CARESCORE_ENGLAND_DIR) + "/local_authorities.csv"));
-    ASSERT_TRUE(las.ok());
-    v1::ImportLocalAuthoritiesRequest r;
-    for (auto& la : *las) *r.add_local_authorities() = la;
-    ASSERT_TRUE(indicator_service_->ImportLocalAuthorities(r).ok());
-    store_ = *SqliteEscalationStore::Open(":memory:");
-    service_ = std::make_unique<EscalationService>(*store_, *reader_, Ladder::Default(), feed_,
-                                                   [this] { return now_; });
-  }
-
-  v1::RaiseEscalationRequest Raise(int stage, google::protobuf::Timestamp at) {
-    v1::RaiseEscalationRequest r;
-    r.set_la_code("372");
-    r.set_child_ref("C-1001");
-    r.set_iro_id("iro-7");
-    r.set_team("LAC 2");
-    r.add_themes("permanence_drift");
-    r.set_stage(stage);
-    *r.mutable_raised_at() = at;
-    return r;
-  }
-
-  v1::Escalation RaiseOk(int stage, google::protobuf::Timestamp at) {
-    auto raised = service_->RaiseEscalation(Raise(stage, at));
-    EXPECT_TRUE(raised.ok()) << raised.status();
-    return raised->escalation();
-  }
-
-  int Stored() {
-    v1::ListEscalationsRequest all;
-    all.set_page_size(1000);
-    return service_->ListEscalations(all)->escalations_size();
-  }
-
-  absl::Time now_ = absl::FromCivil(absl::CivilSecond(2019, 6, 1, 12, 0, 0), London());
-  std::unique_ptr<indicators::SqliteIndicatorStore> indicator_store_;
-  std::unique_ptr<indicators::IndicatorService> indicator_service_;
-  std::unique_ptr<indicators::DirectIndicatorReader> reader_;
-  std::unique_ptr<SqliteEscalationStore> store_;
-  ChangeFeed feed_;
-  std::unique_ptr<EscalationService> service_;
-};
+class EscalationServiceTest : public testing::EscalationServiceFixture {};
 
 TEST_F(EscalationServiceTest, DueDatesInWorkingDays) {
   v1::Escalation s1 = RaiseOk(1, At(2018, 12, 21));
@@ -207,6 +147,11 @@ TEST_F(EscalationServiceTest, InadequateAuditOpensExactlyOneLinkedStage1) {
   EXPECT_EQ(Stored(), 1);
 }
 
+// The year test checks the deprecated stage_1..stage_4 fields, which must
+// keep their figures until every client reads `stages`.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+
 // A year loaded so that its monthly counts equal the IRO annual report's:
 // the inadequate audits open the stage 1 escalations (from May 2017 on the
 // report's stage 1 counts equal its inadequate grades), other stage 1s and
@@ -271,6 +216,16 @@ TEST_F(EscalationServiceTest, YearSummaryEqualsTheIroReport) {
     EXPECT_EQ(c.stage_3(), count(*stages, row, "stage_3")) << c.month();
     EXPECT_EQ(c.stage_4(), count(*stages, row, "stage_4")) << c.month();
     EXPECT_EQ(c.cafcass_referral(), count(*stages, row, "cafcass_referral")) << c.month();
+    // The repeated counts say the same for every stage of the default ladder.
+    ASSERT_EQ(c.stages_size(), 5) << c.month();
+    for (int stage = 1; stage <= 4; ++stage) {
+      EXPECT_EQ(c.stages(stage - 1).stage(), stage);
+      EXPECT_EQ(c.stages(stage - 1).count(),
+                count(*stages, row, ("stage_" + std::to_string(stage)).c_str()))
+          << c.month();
+    }
+    EXPECT_EQ(c.stages(4).stage(), 5);
+    EXPECT_EQ(c.stages(4).count(), c.cafcass_referral()) << c.month();
     totals[0] += c.stage_1();
     totals[1] += c.stage_2();
     totals[2] += c.stage_3();
@@ -302,6 +257,7 @@ TEST_F(EscalationServiceTest, YearSummaryEqualsTheIroReport) {
   }
   EXPECT_EQ(total, 1411);
 }
+#pragma GCC diagnostic pop
 
 // Hand-worked: four escalations raised Monday 4 March 2019, resolved after
 // 2, 5, 10 and 25 working days. Type 7: median 7.5, p90 = 10 + 0.7 * 15 = 20.5.
@@ -386,6 +342,178 @@ TEST_F(EscalationServiceTest, LostUpdatesAreRefused) {
   stale.set_status(v1::ESCALATION_STATUS_WITHDRAWN);
   EXPECT_TRUE(store_->Update(stale, 1).ok());
   EXPECT_EQ(store_->Update(stale, 0).code(), absl::StatusCode::kAborted);
+}
+
+// A ladder of six stages (five with response times, then the referral):
+// every stage has its count in every month, stages 5 and 6 included.
+TEST_F(EscalationServiceTest, SixStageLadderCountsEveryStage) {
+  absl::StatusOr<CsvTable> table = CsvTable::Parse(
+      "stage,raised_by,raised_to,response_working_days\n"
+      "1,IRO,Team Manager,1\n"
+      "2,IRO Manager,Service Manager,5\n"
+      "3,Head of Safeguarding,Head of Service,4\n"
+      "4,Head of Safeguarding,Deputy Director,5\n"
+      "5,Head of Safeguarding,Director,5\n"
+      "6,IRO,CAFCASS (referral),\n",
+      "six_stages.csv");
+  ASSERT_TRUE(table.ok()) << table.status();
+  absl::StatusOr<Ladder> ladder = Ladder::FromCsv(*table);
+  ASSERT_TRUE(ladder.ok()) << ladder.status();
+  UseLadder(*ladder);
+
+  RaiseOk(5, At(2019, 3, 4));  // Stage 5 is raisable: the ladder's last before referral.
+  v1::Escalation up = RaiseOk(4, At(2019, 3, 4));
+  v1::EscalateEscalationRequest escalate;
+  escalate.set_id(up.id());
+  *escalate.mutable_at() = At(2019, 3, 6);
+  auto five = service_->EscalateEscalation(escalate);
+  ASSERT_TRUE(five.ok()) << five.status();
+  EXPECT_EQ(five->escalation().stage(), 5);
+  EXPECT_EQ(five->escalation().due_date(), "2019-03-13");  // 5 working days after Wed 6th.
+  v1::ReferToCafcassRequest refer;
+  refer.set_id(up.id());
+  *refer.mutable_at() = At(2019, 4, 1);
+  auto referred = service_->ReferToCafcass(refer);
+  ASSERT_TRUE(referred.ok()) << referred.status();
+  EXPECT_EQ(referred->escalation().stage(), 6);
+
+  v1::GetEscalationSummaryRequest s;
+  s.set_la_code("372");
+  s.set_from_month("2019-03");
+  s.set_to_month("2019-04");
+  auto summary = service_->GetEscalationSummary(s);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  ASSERT_EQ(summary->months_size(), 2);
+  const v1::MonthStageCounts& march = summary->months(0);
+  ASSERT_EQ(march.stages_size(), 6);
+  const std::vector<int> march_counts = {0, 0, 0, 1, 2, 0};
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(march.stages(i).stage(), i + 1);
+    EXPECT_EQ(march.stages(i).count(), march_counts[static_cast<size_t>(i)]) << i + 1;
+  }
+  const v1::MonthStageCounts& april = summary->months(1);
+  ASSERT_EQ(april.stages_size(), 6);
+  EXPECT_EQ(april.stages(4).count(), 0);
+  EXPECT_EQ(april.stages(5).stage(), 6);
+  EXPECT_EQ(april.stages(5).count(), 1);
+  EXPECT_EQ(april.cafcass_referral(), 1);
+}
+
+// A store that fails mid-request: the error reaches the caller with its
+// code, and nothing is stored, published or logged as if it had worked.
+TEST_F(EscalationServiceTest, StoreFailureOnRaiseIsPassedThroughAndNothingWritten) {
+  uint64_t cursor = feed_.Next();
+  failing_store_->FailNext(Op::kInsert, absl::UnavailableError("database is locked"));
+  auto raised = service_->RaiseEscalation(Raise(1, At(2019, 5, 1)));
+  ASSERT_FALSE(raised.ok());
+  EXPECT_EQ(raised.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(raised.status().message(), "database is locked");
+  EXPECT_TRUE(InStore().empty());
+  EXPECT_FALSE(feed_.Wait(&cursor, absl::Milliseconds(10)).has_value());
+  EXPECT_TRUE(AccessLog().empty());
+
+  failing_store_->FailNext(Op::kClosures, absl::DataLossError("closures table unreadable"));
+  raised = service_->RaiseEscalation(Raise(1, At(2019, 5, 1)));
+  EXPECT_EQ(raised.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_TRUE(InStore().empty());
+  EXPECT_EQ(failing_store_->Calls(Op::kInsert), 1);  // Only the first attempt got that far.
+}
+
+TEST_F(EscalationServiceTest, StoreFailureOnTransitionLeavesTheCaseAsItWas) {
+  v1::Escalation e = RaiseOk(1, At(2019, 5, 1));
+  uint64_t cursor = feed_.Next();
+  failing_store_->FailNext(Op::kUpdate, absl::AbortedError("changed meanwhile"));
+  v1::RespondToEscalationRequest respond;
+  respond.set_id(e.id());
+  respond.set_actor("tm-2");
+  *respond.mutable_at() = At(2019, 5, 2);
+  auto responded = service_->RespondToEscalation(respond);
+  ASSERT_FALSE(responded.ok());
+  EXPECT_EQ(responded.status().code(), absl::StatusCode::kAborted);
+  const std::vector<v1::Escalation> stored = InStore();
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].status(), v1::ESCALATION_STATUS_OPEN);
+  EXPECT_EQ(stored[0].transitions_size(), 1);
+  EXPECT_FALSE(feed_.Wait(&cursor, absl::Milliseconds(10)).has_value());
+  const std::vector<std::string> log = AccessLog();
+  ASSERT_EQ(log.size(), 1u);  // The raise only.
+  EXPECT_NE(log[0].find("iro-7 raise"), std::string::npos) << log[0];
+  // The store is back: the same request now works.
+  EXPECT_TRUE(service_->RespondToEscalation(respond).ok());
+}
+
+TEST_F(EscalationServiceTest, StoreFailureOnAuditStoresNeitherAuditNorEscalation) {
+  v1::RecordAuditRequest audit;
+  audit.set_la_code("372");
+  audit.set_child_ref("C-2002");
+  audit.set_review_date("2019-05-10");
+  audit.set_grade(v1::AUDIT_GRADE_INADEQUATE);
+  audit.set_iro_id("iro-3");
+  audit.set_team("LAC 1");
+  uint64_t cursor = feed_.Next();
+  failing_store_->FailNext(Op::kInsertAudit, absl::UnavailableError("disk full"));
+  auto recorded = service_->RecordAudit(audit);
+  EXPECT_EQ(recorded.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(InStore().empty());
+  auto audits = store_->ListAudits("372", absl::CivilDay(2019, 1, 1), absl::CivilDay(2019, 12, 31));
+  ASSERT_TRUE(audits.ok());
+  EXPECT_TRUE(audits->empty());
+  EXPECT_FALSE(feed_.Wait(&cursor, absl::Milliseconds(10)).has_value());
+}
+
+TEST_F(EscalationServiceTest, StoreFailureOnReadsIsPassedThroughUnlogged) {
+  RaiseOk(1, At(2019, 3, 4));
+  const size_t logged = AccessLog().size();
+  v1::GetEscalationSummaryRequest summary;
+  summary.set_from_month("2019-03");
+  summary.set_to_month("2019-03");
+  failing_store_->FailNext(Op::kList, absl::UnavailableError("gone"));
+  EXPECT_EQ(service_->GetEscalationSummary(summary).status().code(),
+            absl::StatusCode::kUnavailable);
+  failing_store_->FailNext(Op::kClosures, absl::UnavailableError("gone"));
+  EXPECT_EQ(service_->GetEscalationSummary(summary).status().code(),
+            absl::StatusCode::kUnavailable);
+  v1::ListOverdueEscalationsRequest overdue;
+  failing_store_->FailNext(Op::kList, absl::InternalError("bad page"));
+  EXPECT_EQ(service_->ListOverdueEscalations(overdue).status().code(),
+            absl::StatusCode::kInternal);
+  v1::GetAuditSummaryRequest audits;
+  audits.set_from_month("2019-03");
+  audits.set_to_month("2019-03");
+  failing_store_->FailNext(Op::kListAudits, absl::UnavailableError("gone"));
+  EXPECT_EQ(service_->GetAuditSummary(audits).status().code(), absl::StatusCode::kUnavailable);
+  // Nothing was read, so no read is logged for the failed List calls; the
+  // summary whose calendars failed had read the cases, and says so.
+  const std::vector<std::string> log = AccessLog();
+  ASSERT_EQ(log.size(), logged + 1);
+  EXPECT_NE(log.back().find("anonymous summary all"), std::string::npos) << log.back();
+}
+
+TEST_F(EscalationServiceTest, ActingOnAClosedCaseNamesItsStatus) {
+  v1::Escalation e = RaiseOk(3, At(2019, 3, 4));
+  v1::ReferToCafcassRequest refer;
+  refer.set_id(e.id());
+  *refer.mutable_at() = At(2019, 3, 5);
+  ASSERT_TRUE(service_->ReferToCafcass(refer).ok());
+  v1::WithdrawEscalationRequest withdraw;
+  withdraw.set_id(e.id());
+  auto withdrawn = service_->WithdrawEscalation(withdraw);
+  EXPECT_EQ(withdrawn.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(withdrawn.status().message(), "escalation ESC-000001 is closed (referred)");
+}
+
+TEST_F(EscalationServiceTest, MissingGradeListsTheGrades) {
+  v1::RecordAuditRequest audit;
+  audit.set_la_code("372");
+  audit.set_child_ref("C-2002");
+  audit.set_review_date("2019-05-10");
+  audit.set_iro_id("iro-3");
+  audit.set_team("LAC 1");
+  auto recorded = service_->RecordAudit(audit);
+  EXPECT_EQ(recorded.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(recorded.status().message(),
+            "grade is required: outstanding, good, requires_improvement, inadequate or "
+            "not_recorded");
 }
 
 }  // namespace

@@ -14,7 +14,7 @@
 #include "services/escalations/escalation_service.h"
 #include "services/escalations/ladder_flag.h"
 #include "services/escalations/sqlite_escalation_store.h"
-#include "services/indicators/indicator_client.h"
+#include "services/indicators/grpc_indicator_reader.h"
 #include "spdlog/spdlog.h"
 
 int main(int argc, char** argv) {

@@ -6,6 +6,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "common/proto_time.h"
 #include "services/escalations/working_calendar.h"
 
 namespace carescore::escalations {
@@ -32,10 +33,6 @@ CREATE TABLE access_log(
 PRAGMA user_version = 1;
 )sql";
 
-int64_t Micros(const google::protobuf::Timestamp& ts) {
-  return ts.seconds() * 1000000 + ts.nanos() / 1000;
-}
-
 std::string ThemesColumn(const v1::Escalation& e) {
   return absl::StrCat("|", absl::StrJoin(e.themes(), "|"), "|");
 }
@@ -48,25 +45,9 @@ void BindColumns(SqliteStatement& s, const v1::Escalation& e, const std::string&
   s.BindText(5, e.team());
   s.BindText(6, e.iro_id());
   s.BindText(7, ThemesColumn(e));
-  s.BindInt(8, Micros(e.raised_at()));
+  s.BindInt(8, MicrosFromProto(e.raised_at()));
   s.BindInt(9, e.transitions_size());
   s.BindBlob(10, body);
-}
-
-template <typename T>
-absl::StatusOr<std::vector<T>> ReadBodies(SqliteStatement& q, int column, const char* what) {
-  std::vector<T> out;
-  while (true) {
-    absl::StatusOr<bool> row = q.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    T item;
-    if (!item.ParseFromString(q.ColumnText(column))) {
-      return absl::DataLossError(absl::StrCat("a stored ", what, " cannot be read"));
-    }
-    out.push_back(std::move(item));
-  }
-  return out;
 }
 
 }  // namespace
@@ -86,16 +67,15 @@ absl::StatusOr<v1::Escalation> SqliteEscalationStore::InsertLocked(v1::Escalatio
   absl::StatusOr<SqliteStatement> next =
       db_->Prepare("SELECT coalesce(max(seq), 0) + 1 FROM escalations");
   if (!next.ok()) return next.status();
-  absl::StatusOr<bool> row = next->Step();
-  if (!row.ok()) return row.status();
-  const int64_t seq = next->ColumnInt(0);
-  e.set_id(absl::StrFormat("ESC-%06d", seq));
+  absl::StatusOr<int64_t> seq = next->SingleInt();
+  if (!seq.ok()) return seq.status();
+  e.set_id(absl::StrFormat("ESC-%06d", *seq));
   absl::StatusOr<SqliteStatement> insert = db_->Prepare(
       "INSERT INTO escalations(id, la_code, status, stage, team, iro_id, themes, raised_at_us, "
       "transitions, body, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
   if (!insert.ok()) return insert.status();
   BindColumns(*insert, e, e.SerializeAsString());
-  insert->BindInt(11, seq);
+  insert->BindInt(11, *seq);
   absl::Status s = insert->Run();
   if (!s.ok()) return s;
   return e;
@@ -138,7 +118,7 @@ absl::StatusOr<std::optional<v1::Escalation>> SqliteEscalationStore::Find(absl::
   if (!q.ok()) return q.status();
   q->BindText(1, id);
   absl::StatusOr<std::vector<v1::Escalation>> found =
-      ReadBodies<v1::Escalation>(*q, 0, "escalation");
+      q->CollectMessages<v1::Escalation>(0, "escalation");
   if (!found.ok()) return found.status();
   if (found->empty()) return std::optional<v1::Escalation>();
   return std::optional<v1::Escalation>(std::move(found->front()));
@@ -174,7 +154,7 @@ absl::StatusOr<std::vector<v1::Escalation>> SqliteEscalationStore::List(
     q->BindText(10, f.after->second);
   }
   if (f.limit > 0) q->BindInt(11, f.limit);
-  return ReadBodies<v1::Escalation>(*q, 0, "escalation");
+  return q->CollectMessages<v1::Escalation>(0, "escalation");
 }
 
 absl::StatusOr<std::pair<v1::Audit, std::optional<v1::Escalation>>>
@@ -184,10 +164,9 @@ SqliteEscalationStore::InsertAudit(v1::Audit audit, std::optional<v1::Escalation
   if (!tx.status().ok()) return tx.status();
   absl::StatusOr<SqliteStatement> next = db_->Prepare("SELECT coalesce(max(seq), 0) + 1 FROM audits");
   if (!next.ok()) return next.status();
-  absl::StatusOr<bool> row = next->Step();
-  if (!row.ok()) return row.status();
-  const int64_t seq = next->ColumnInt(0);
-  audit.set_id(absl::StrFormat("QAC-%06d", seq));
+  absl::StatusOr<int64_t> seq = next->SingleInt();
+  if (!seq.ok()) return seq.status();
+  audit.set_id(absl::StrFormat("QAC-%06d", *seq));
   if (escalation.has_value()) {
     escalation->set_audit_id(audit.id());
     absl::StatusOr<v1::Escalation> inserted = InsertLocked(*std::move(escalation));
@@ -198,7 +177,7 @@ SqliteEscalationStore::InsertAudit(v1::Audit audit, std::optional<v1::Escalation
   absl::StatusOr<SqliteStatement> insert = db_->Prepare(
       "INSERT INTO audits(seq, id, la_code, review_date, body) VALUES (?1, ?2, ?3, ?4, ?5)");
   if (!insert.ok()) return insert.status();
-  insert->BindInt(1, seq);
+  insert->BindInt(1, *seq);
   insert->BindText(2, audit.id());
   insert->BindText(3, audit.la_code());
   insert->BindText(4, audit.review_date());
@@ -220,7 +199,7 @@ absl::StatusOr<std::vector<v1::Audit>> SqliteEscalationStore::ListAudits(
   q->BindText(1, la_code);
   q->BindText(2, FormatDate(from));
   q->BindText(3, FormatDate(to));
-  return ReadBodies<v1::Audit>(*q, 0, "audit");
+  return q->CollectMessages<v1::Audit>(0, "audit");
 }
 
 absl::Status SqliteEscalationStore::AddClosures(absl::string_view la_code,
@@ -251,13 +230,12 @@ absl::StatusOr<std::set<absl::CivilDay>> SqliteEscalationStore::Closures(
   if (!q.ok()) return q.status();
   q->BindText(1, la_code);
   std::set<absl::CivilDay> out;
-  while (true) {
-    absl::StatusOr<bool> row = q->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
+  absl::Status read = q->ForEachRow([&out](const SqliteStatement& row) {
     absl::CivilDay day;
-    if (absl::ParseCivilTime(q->ColumnText(0), &day)) out.insert(day);
-  }
+    if (absl::ParseCivilTime(row.ColumnText(0), &day)) out.insert(day);
+    return absl::OkStatus();
+  });
+  if (!read.ok()) return read;
   return out;
 }
 
@@ -280,17 +258,12 @@ absl::StatusOr<std::vector<std::string>> SqliteEscalationStore::AccessLog(int li
       "SELECT at_us, actor, action, subject FROM access_log ORDER BY seq LIMIT ?1");
   if (!q.ok()) return q.status();
   q->BindInt(1, limit);
-  std::vector<std::string> out;
-  while (true) {
-    absl::StatusOr<bool> row = q->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    out.push_back(absl::StrCat(
-        absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", absl::FromUnixMicros(q->ColumnInt(0)),
-                         absl::UTCTimeZone()),
-        " ", q->ColumnText(1), " ", q->ColumnText(2), " ", q->ColumnText(3)));
-  }
-  return out;
+  return q->Collect<std::string>([](const SqliteStatement& row) {
+    return absl::StrCat(absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ",
+                                         absl::FromUnixMicros(row.ColumnInt(0)),
+                                         absl::UTCTimeZone()),
+                        " ", row.ColumnText(1), " ", row.ColumnText(2), " ", row.ColumnText(3));
+  });
 }
 
 }  // namespace carescore::escalations

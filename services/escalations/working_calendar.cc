@@ -140,4 +140,18 @@ int WorkingCalendar::WorkingDaysBetween(absl::CivilDay from, absl::CivilDay to) 
   return count;
 }
 
+std::vector<std::string> SkippedDays(const WorkingCalendar& calendar, absl::CivilDay from,
+                                     absl::CivilDay to) {
+  std::vector<std::string> skipped;
+  for (absl::CivilDay d = from + 1; d < to; ++d) {
+    if (IsWeekend(d) || calendar.IsWorkingDay(d)) continue;
+    std::string name = "local closure";
+    for (const BankHoliday& h : BankHolidaysOf(static_cast<int>(d.year()))) {
+      if (h.date == d) name = h.name;
+    }
+    skipped.push_back(absl::StrCat(FormatDate(d), " ", name));
+  }
+  return skipped;
+}
+
 }  // namespace carescore::escalations

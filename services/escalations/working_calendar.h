@@ -52,6 +52,13 @@ class WorkingCalendar {
   std::set<absl::CivilDay> closures_;
 };
 
+// The weekdays strictly between `from` and `to` that `calendar` does not
+// work, in date order, each as "2018-12-25 Christmas Day": the bank
+// holiday's name, or "local closure". What AddWorkingDays(from, n) == `to`
+// skipped on the way.
+std::vector<std::string> SkippedDays(const WorkingCalendar& calendar, absl::CivilDay from,
+                                     absl::CivilDay to);
+
 }  // namespace carescore::escalations
 
 #endif  // CARESCORE_SERVICES_ESCALATIONS_WORKING_CALENDAR_H_

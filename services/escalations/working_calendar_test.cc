@@ -90,6 +90,17 @@ TEST(WorkingCalendarTest, LocalClosuresAndCounting) {
   EXPECT_TRUE(cal.IsWorkingDay(D(2018, 12, 27)));
 }
 
+TEST(WorkingCalendarTest, SkippedDaysNameTheHolidaysAndClosures) {
+  // 5 working days from Friday 21 December 2018 end on Wednesday 2 January:
+  // weekends are not listed, the holidays and the LA's closure are.
+  WorkingCalendar closed({D(2018, 12, 27)});
+  EXPECT_EQ(closed.AddWorkingDays(D(2018, 12, 21), 5), D(2019, 1, 3));
+  EXPECT_EQ(SkippedDays(closed, D(2018, 12, 21), D(2019, 1, 3)),
+            (std::vector<std::string>{"2018-12-25 Christmas Day", "2018-12-26 Boxing Day",
+                                      "2018-12-27 local closure", "2019-01-01 New Year's Day"}));
+  EXPECT_TRUE(SkippedDays(WorkingCalendar(), D(2019, 3, 4), D(2019, 3, 11)).empty());
+}
+
 TEST(WorkingCalendarTest, ParsesDatesStrictly) {
   EXPECT_TRUE(ParseDate("2018-12-21", "d").ok());
   EXPECT_FALSE(ParseDate("2018-02-30", "d").ok());

@@ -6,9 +6,11 @@
 // services' tests. Thread-safe if the service is.
 
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "services/indicators/indicator_client.h"
+#include "common/all_pages.h"
+#include "services/indicators/indicator_reader.h"
 #include "services/indicators/indicator_service.h"
 
 namespace carescore::indicators {
@@ -28,10 +30,9 @@ class DirectIndicatorReader final : public IndicatorReader {
     v1::ListLocalAuthoritiesRequest r;
     r.set_page_size(1000);
     r.set_include_former(true);
-    auto got = service_.ListLocalAuthorities(r);
-    if (!got.ok()) return got.status();
-    return std::vector<v1::LocalAuthority>(got->local_authorities().begin(),
-                                           got->local_authorities().end());
+    return AllPages<v1::LocalAuthority>(
+        r, [this](const auto& page) { return service_.ListLocalAuthorities(page); },
+        [](v1::ListLocalAuthoritiesResponse& page) { return page.mutable_local_authorities(); });
   }
   absl::StatusOr<v1::LocalAuthority> GetLocalAuthority(absl::string_view la_code) override {
     v1::GetLocalAuthorityRequest r;
@@ -41,22 +42,17 @@ class DirectIndicatorReader final : public IndicatorReader {
     return got->local_authority();
   }
   absl::StatusOr<std::vector<v1::Value>> ListValues(v1::ListValuesRequest r) override {
-    std::vector<v1::Value> out;
     r.set_page_size(10000);
-    do {
-      auto got = service_.ListValues(r);
-      if (!got.ok()) return got.status();
-      out.insert(out.end(), got->values().begin(), got->values().end());
-      r.set_page_token(got->next_page_token());
-    } while (!r.page_token().empty());
-    return out;
+    return AllPages<v1::Value>(
+        std::move(r), [this](const auto& page) { return service_.ListValues(page); },
+        [](v1::ListValuesResponse& page) { return page.mutable_values(); });
   }
   absl::StatusOr<std::vector<v1::Indicator>> ListIndicators() override {
     v1::ListIndicatorsRequest r;
     r.set_page_size(1000);
-    auto got = service_.ListIndicators(r);
-    if (!got.ok()) return got.status();
-    return std::vector<v1::Indicator>(got->indicators().begin(), got->indicators().end());
+    return AllPages<v1::Indicator>(
+        r, [this](const auto& page) { return service_.ListIndicators(page); },
+        [](v1::ListIndicatorsResponse& page) { return page.mutable_indicators(); });
   }
   absl::StatusOr<std::vector<v1::Target>> ListTargets(const v1::ListTargetsRequest& r) override {
     auto got = service_.ListTargets(r);

@@ -3,10 +3,11 @@
 #include "carescore/v1/indicators.grpc.pb.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "common/testing/loopback_server.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "services/indicators/sqlite_indicator_store.h"
-#include "services/indicators/test_fixtures.h"
+#include "services/indicators/testing/records.h"
 
 namespace carescore::indicators {
 namespace {
@@ -23,14 +24,10 @@ class IndicatorGrpcServiceTest : public ::testing::Test {
     store_ = *std::move(opened);
     service_ = std::make_unique<IndicatorService>(*store_);
     grpc_service_ = std::make_unique<IndicatorGrpcService>(*service_);
-    int port = 0;
-    grpc::ServerBuilder builder;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(grpc_service_.get());
-    server_ = builder.BuildAndStart();
-    ASSERT_NE(server_, nullptr);
-    stub_ = v1::IndicatorService::NewStub(grpc::CreateChannel(
-        "127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+    server_ = std::make_unique<carescore::testing::LoopbackServer>(
+        std::initializer_list<grpc::Service*>{grpc_service_.get()});
+    ASSERT_TRUE(server_->ok());
+    stub_ = v1::IndicatorService::NewStub(server_->channel());
 
     v1::ImportLocalAuthoritiesRequest las;
     *las.add_local_authorities() = La("372", "Rotherham");
@@ -42,7 +39,6 @@ class IndicatorGrpcServiceTest : public ::testing::Test {
     grpc::ClientContext ctx2;
     ASSERT_TRUE(stub_->ImportIndicators(&ctx2, catalogue, &catalogue_response).ok());
   }
-  void TearDown() override { server_->Shutdown(); }
 
   v1::IndicatorService::Stub& Call() { return *stub_; }
 
@@ -50,7 +46,7 @@ class IndicatorGrpcServiceTest : public ::testing::Test {
   std::unique_ptr<SqliteIndicatorStore> store_;
   std::unique_ptr<IndicatorService> service_;
   std::unique_ptr<IndicatorGrpcService> grpc_service_;
-  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<carescore::testing::LoopbackServer> server_;
   std::unique_ptr<v1::IndicatorService::Stub> stub_;
 };
 

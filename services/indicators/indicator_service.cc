@@ -13,7 +13,9 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "common/measure.h"
+#include "common/paging.h"
 #include "common/period.h"
+#include "common/proto_time.h"
 #include "common/row_errors.h"
 #include "common/validation.h"
 
@@ -27,26 +29,6 @@ constexpr int kMaxValuePage = 10000;
 
 int RowNumber(int declared, size_t index) {
   return declared > 0 ? declared : static_cast<int>(index) + 1;
-}
-
-absl::StatusOr<int> PageSize(int requested, int default_size, int max_size) {
-  if (requested < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("page_size ", requested, " is negative"));
-  }
-  if (requested == 0) return default_size;
-  return std::min(requested, max_size);
-}
-
-// Page tokens are opaque to callers: web-safe base64 of the last key seen.
-std::string EncodeToken(absl::string_view key) { return absl::WebSafeBase64Escape(key); }
-
-absl::StatusOr<std::string> DecodeToken(absl::string_view token) {
-  std::string key;
-  if (!absl::WebSafeBase64Unescape(token, &key) || key.empty()) {
-    return absl::InvalidArgumentError("page_token is not one this service issued");
-  }
-  return key;
 }
 
 constexpr absl::string_view kKeySep = "\x1f";
@@ -78,14 +60,6 @@ std::string UnknownLa(absl::string_view code) {
 std::string UnknownIndicator(absl::string_view code) {
   return absl::StrCat("unknown indicator \"", code,
                       "\": import it first (carescore import indicators)");
-}
-
-google::protobuf::Timestamp ToTimestamp(absl::Time t) {
-  google::protobuf::Timestamp ts;
-  const int64_t us = absl::ToUnixMicros(t);
-  ts.set_seconds(us / 1000000);
-  ts.set_nanos(static_cast<int32_t>((us % 1000000) * 1000));
-  return ts;
 }
 
 // Checks a period bound of a query in the format of `kind`.
@@ -138,7 +112,7 @@ absl::StatusOr<v1::ListLocalAuthoritiesResponse> IndicatorService::ListLocalAuth
   if (!size.ok()) return size.status();
   std::string after;
   if (!request.page_token().empty()) {
-    absl::StatusOr<std::string> key = DecodeToken(request.page_token());
+    absl::StatusOr<std::string> key = DecodePageToken(request.page_token());
     if (!key.ok()) return key.status();
     after = *key;
   }
@@ -150,7 +124,7 @@ absl::StatusOr<v1::ListLocalAuthoritiesResponse> IndicatorService::ListLocalAuth
     if (!request.include_former() && la.status() == v1::LA_STATUS_FORMER) continue;
     if (response.local_authorities_size() == *size) {
       response.set_next_page_token(
-          EncodeToken(response.local_authorities(*size - 1).la_code()));
+          EncodePageToken(response.local_authorities(*size - 1).la_code()));
       break;
     }
     *response.add_local_authorities() = std::move(la);
@@ -204,7 +178,7 @@ absl::StatusOr<v1::ListIndicatorsResponse> IndicatorService::ListIndicators(
   if (!size.ok()) return size.status();
   size_t start = 0;
   if (!request.page_token().empty()) {
-    absl::StatusOr<std::string> key = DecodeToken(request.page_token());
+    absl::StatusOr<std::string> key = DecodePageToken(request.page_token());
     if (!key.ok()) return key.status();
     if (!absl::SimpleAtoi(*key, &start)) {
       return absl::InvalidArgumentError("page_token is not one this service issued");
@@ -219,7 +193,7 @@ absl::StatusOr<v1::ListIndicatorsResponse> IndicatorService::ListIndicators(
     v1::Indicator& indicator = (*all)[i];
     if (!request.section().empty() && indicator.section() != request.section()) continue;
     if (response.indicators_size() == *size) {
-      response.set_next_page_token(EncodeToken(absl::StrCat(i)));
+      response.set_next_page_token(EncodePageToken(absl::StrCat(i)));
       break;
     }
     Decorate(indicator);
@@ -402,7 +376,7 @@ absl::StatusOr<v1::WriteValuesResponse> IndicatorService::WriteValues(
   v1::WriteValuesResponse response;
   response.set_load_id(receipt->load_id);
   response.set_written(receipt->written);
-  *response.mutable_recorded_at() = ToTimestamp(receipt->recorded_at);
+  *response.mutable_recorded_at() = TimeToProto(receipt->recorded_at);
   return response;
 }
 
@@ -413,7 +387,7 @@ absl::StatusOr<v1::ImportValuesResponse> IndicatorService::ImportValues(
   v1::ImportValuesResponse response;
   response.set_load_id(receipt->load_id);
   response.set_written(receipt->written);
-  *response.mutable_recorded_at() = ToTimestamp(receipt->recorded_at);
+  *response.mutable_recorded_at() = TimeToProto(receipt->recorded_at);
   return response;
 }
 
@@ -454,11 +428,10 @@ absl::StatusOr<v1::ListValuesResponse> IndicatorService::ListValues(
   query.figures_only = request.view() == v1::VALUE_VIEW_FIGURES;
   query.limit = *size + 1;  // One more tells whether there is a next page.
   if (request.has_as_of()) {
-    query.as_of = absl::FromUnixSeconds(request.as_of().seconds()) +
-                  absl::Nanoseconds(request.as_of().nanos());
+    query.as_of = TimeFromProto(request.as_of());
   }
   if (!request.page_token().empty()) {
-    absl::StatusOr<std::string> key = DecodeToken(request.page_token());
+    absl::StatusOr<std::string> key = DecodePageToken(request.page_token());
     if (!key.ok()) return key.status();
     std::vector<std::string> parts = absl::StrSplit(*key, kKeySep);
     if (parts.size() != 3) {
@@ -472,7 +445,7 @@ absl::StatusOr<v1::ListValuesResponse> IndicatorService::ListValues(
   for (v1::Value& v : *values) {
     if (response.values_size() == *size) {
       const v1::Value& last = response.values(*size - 1);
-      response.set_next_page_token(EncodeToken(absl::StrCat(
+      response.set_next_page_token(EncodePageToken(absl::StrCat(
           last.la_code(), kKeySep, last.indicator_code(),
           kKeySep,
           last.period_case() == v1::Value::kFinancialYear ? last.financial_year() : last.month())));

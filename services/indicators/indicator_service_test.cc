@@ -4,7 +4,7 @@
 #include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"
 #include "services/indicators/sqlite_indicator_store.h"
-#include "services/indicators/test_fixtures.h"
+#include "services/indicators/testing/records.h"
 
 namespace carescore::indicators {
 namespace {

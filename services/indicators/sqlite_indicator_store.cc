@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/proto_time.h"
 
 namespace carescore::indicators {
 namespace {
@@ -89,27 +90,10 @@ v1::Value ReadValue(const SqliteStatement& s) {
   if (!s.ColumnIsNull(6)) v.set_numerator(s.ColumnDouble(6));
   if (!s.ColumnIsNull(7)) v.set_denominator(s.ColumnDouble(7));
   const int64_t us = s.ColumnInt(8);
-  v.mutable_recorded_at()->set_seconds(us / 1000000);
-  v.mutable_recorded_at()->set_nanos(static_cast<int32_t>((us % 1000000) * 1000));
+  *v.mutable_recorded_at() = ProtoFromMicros(us);
   v.set_source(s.ColumnText(9));
   v.set_revision(static_cast<int32_t>(s.ColumnInt(10)));
   return v;
-}
-
-template <typename T, typename ReadFn>
-absl::StatusOr<std::vector<T>> Collect(SqliteStatement& stmt, ReadFn read) {
-  std::vector<T> out;
-  while (true) {
-    absl::StatusOr<bool> row = stmt.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    out.push_back(read(stmt));
-  }
-  return out;
-}
-
-void BindOptional(SqliteStatement& s, int i, bool present, double v) {
-  s.BindOptionalDouble(i, present, v);
 }
 
 }  // namespace
@@ -131,9 +115,9 @@ absl::Status SqliteIndicatorStore::Migrate() {
   absl::StatusOr<SqliteStatement> last =
       db_->Prepare("SELECT coalesce(max(recorded_at_us), 0) FROM loads");
   if (!last.ok()) return last.status();
-  absl::StatusOr<bool> row = last->Step();
-  if (!row.ok()) return row.status();
-  last_recorded_us_ = last->ColumnInt(0);
+  absl::StatusOr<int64_t> last_us = last->SingleInt();
+  if (!last_us.ok()) return last_us.status();
+  last_recorded_us_ = *last_us;
   return absl::OkStatus();
 }
 
@@ -181,7 +165,7 @@ absl::StatusOr<std::vector<v1::LocalAuthority>> SqliteIndicatorStore::ListLocalA
   absl::MutexLock lock(&mu_);
   absl::StatusOr<SqliteStatement> q = db_->Prepare(absl::StrCat(kLaColumns, " ORDER BY la_code"));
   if (!q.ok()) return q.status();
-  return Collect<v1::LocalAuthority>(*q, ReadLa);
+  return q->Collect<v1::LocalAuthority>(ReadLa);
 }
 
 absl::StatusOr<v1::LocalAuthority> SqliteIndicatorStore::GetLocalAuthority(
@@ -190,7 +174,7 @@ absl::StatusOr<v1::LocalAuthority> SqliteIndicatorStore::GetLocalAuthority(
   absl::StatusOr<SqliteStatement> q = db_->Prepare(absl::StrCat(kLaColumns, " WHERE la_code = ?1"));
   if (!q.ok()) return q.status();
   q->BindText(1, la_code);
-  absl::StatusOr<std::vector<v1::LocalAuthority>> found = Collect<v1::LocalAuthority>(*q, ReadLa);
+  absl::StatusOr<std::vector<v1::LocalAuthority>> found = q->Collect<v1::LocalAuthority>(ReadLa);
   if (!found.ok()) return found.status();
   if (found->empty()) return absl::NotFoundError(absl::StrCat("no LA with code ", la_code));
   return std::move(found->front());
@@ -227,18 +211,7 @@ absl::StatusOr<std::vector<v1::Indicator>> SqliteIndicatorStore::ListIndicators(
   absl::StatusOr<SqliteStatement> q =
       db_->Prepare("SELECT body FROM indicators ORDER BY position");
   if (!q.ok()) return q.status();
-  std::vector<v1::Indicator> out;
-  while (true) {
-    absl::StatusOr<bool> row = q->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    v1::Indicator indicator;
-    if (!indicator.ParseFromString(q->ColumnText(0))) {
-      return absl::DataLossError("an indicator record in the database cannot be read");
-    }
-    out.push_back(std::move(indicator));
-  }
-  return out;
+  return q->CollectMessages<v1::Indicator>(0, "indicator record");
 }
 
 absl::Status SqliteIndicatorStore::UpsertTargets(const std::vector<v1::Target>& targets) {
@@ -255,11 +228,11 @@ absl::Status SqliteIndicatorStore::UpsertTargets(const std::vector<v1::Target>& 
     insert->BindText(2, t.financial_year());
     insert->BindText(3, t.la_code());
     insert->BindInt(4, t.kind());
-    BindOptional(*insert, 5, t.has_red_threshold(), t.red_threshold());
-    BindOptional(*insert, 6, t.has_green_threshold(), t.green_threshold());
-    BindOptional(*insert, 7, t.has_range_low(), t.range_low());
-    BindOptional(*insert, 8, t.has_range_high(), t.range_high());
-    BindOptional(*insert, 9, t.has_range_tolerance_pct(), t.range_tolerance_pct());
+    insert->BindOptionalDouble(5, t.has_red_threshold(), t.red_threshold());
+    insert->BindOptionalDouble(6, t.has_green_threshold(), t.green_threshold());
+    insert->BindOptionalDouble(7, t.has_range_low(), t.range_low());
+    insert->BindOptionalDouble(8, t.has_range_high(), t.range_high());
+    insert->BindOptionalDouble(9, t.has_range_tolerance_pct(), t.range_tolerance_pct());
     absl::Status s = insert->Run();
     if (!s.ok()) return s;
     insert->Reset();
@@ -281,7 +254,7 @@ absl::StatusOr<std::vector<v1::Target>> SqliteIndicatorStore::ListTargets(
   q->BindText(1, filter.indicator_code);
   q->BindText(2, filter.financial_year);
   q->BindText(3, filter.la_code);
-  return Collect<v1::Target>(*q, [](const SqliteStatement& s) {
+  return q->Collect<v1::Target>([](const SqliteStatement& s) {
     v1::Target t;
     t.set_indicator_code(s.ColumnText(0));
     t.set_financial_year(s.ColumnText(1));
@@ -337,7 +310,7 @@ absl::StatusOr<std::vector<v1::Milestone>> SqliteIndicatorStore::ListMilestones(
   if (!q.ok()) return q.status();
   q->BindText(1, indicator_code);
   q->BindText(2, la_code);
-  return Collect<v1::Milestone>(*q, [](const SqliteStatement& s) {
+  return q->Collect<v1::Milestone>([](const SqliteStatement& s) {
     v1::Milestone m;
     m.set_indicator_code(s.ColumnText(0));
     m.set_la_code(s.ColumnText(1));
@@ -377,9 +350,9 @@ absl::StatusOr<LoadReceipt> SqliteIndicatorStore::AppendValues(
     insert->BindInt(3, KindOf(v));
     insert->BindTextNoCopy(4, PeriodOf(v));
     insert->BindInt(5, load_id);
-    BindOptional(*insert, 6, v.has_value(), v.value());
-    BindOptional(*insert, 7, v.has_numerator(), v.numerator());
-    BindOptional(*insert, 8, v.has_denominator(), v.denominator());
+    insert->BindOptionalDouble(6, v.has_value(), v.value());
+    insert->BindOptionalDouble(7, v.has_numerator(), v.numerator());
+    insert->BindOptionalDouble(8, v.has_denominator(), v.denominator());
     absl::Status s = insert->Run();
     if (!s.ok()) return s;
     insert->Reset();
@@ -413,9 +386,9 @@ absl::StatusOr<std::vector<v1::Value>> SqliteIndicatorStore::ListValues(const Va
         db_->Prepare("SELECT coalesce(max(load_id), 0) FROM loads WHERE recorded_at_us <= ?1");
     if (!q.ok()) return q.status();
     q->BindInt(1, absl::ToUnixMicros(*query.as_of));
-    absl::StatusOr<bool> row = q->Step();
-    if (!row.ok()) return row.status();
-    max_load = q->ColumnInt(0);
+    absl::StatusOr<int64_t> load = q->SingleInt();
+    if (!load.ok()) return load.status();
+    max_load = *load;
   }
   // Every revision up to `max_load` of each matching value, in key order
   // and oldest first within a key (the primary key's order, so no sort):
@@ -513,8 +486,7 @@ absl::StatusOr<std::vector<v1::Value>> SqliteIndicatorStore::ListValues(const Va
     if (!query.figures_only) {
       latest.set_load_id(q->ColumnInt(3));
       const int64_t us = q->ColumnInt(7);
-      latest.mutable_recorded_at()->set_seconds(us / 1000000);
-      latest.mutable_recorded_at()->set_nanos(static_cast<int32_t>((us % 1000000) * 1000));
+      *latest.mutable_recorded_at() = ProtoFromMicros(us);
       latest.set_source(std::string(q->ColumnView(8)));
     }
   }
@@ -533,7 +505,7 @@ absl::StatusOr<std::vector<v1::Value>> SqliteIndicatorStore::ValueHistory(const 
   q->BindText(2, key.indicator_code);
   q->BindInt(3, key.kind);
   q->BindText(4, key.period);
-  return Collect<v1::Value>(*q, ReadValue);
+  return q->Collect<v1::Value>(ReadValue);
 }
 
 absl::StatusOr<int64_t> SqliteIndicatorStore::DataVersion(absl::string_view la_code) {
@@ -555,9 +527,7 @@ absl::StatusOr<int64_t> SqliteIndicatorStore::CatalogueVersion() {
   absl::StatusOr<SqliteStatement> q =
       db_->Prepare("SELECT version FROM catalogue_version WHERE id = 1");
   if (!q.ok()) return q.status();
-  absl::StatusOr<bool> row = q->Step();
-  if (!row.ok()) return row.status();
-  return q->ColumnInt(0);
+  return q->SingleInt();
 }
 
 absl::StatusOr<int> SqliteIndicatorStore::LasWithValues() {
@@ -565,9 +535,9 @@ absl::StatusOr<int> SqliteIndicatorStore::LasWithValues() {
   // An LA has a row once a load has touched it.
   absl::StatusOr<SqliteStatement> q = db_->Prepare("SELECT count(*) FROM data_versions");
   if (!q.ok()) return q.status();
-  absl::StatusOr<bool> row = q->Step();
-  if (!row.ok()) return row.status();
-  return static_cast<int>(q->ColumnInt(0));
+  absl::StatusOr<int64_t> count = q->SingleInt();
+  if (!count.ok()) return count.status();
+  return static_cast<int>(*count);
 }
 
 absl::StatusOr<int64_t> SqliteIndicatorStore::AllDataVersion() {
@@ -578,9 +548,7 @@ absl::StatusOr<int64_t> SqliteIndicatorStore::AllDataVersion() {
       "SELECT coalesce((SELECT sum(version) FROM data_versions), 0) + "
       "(SELECT version FROM catalogue_version WHERE id = 1)");
   if (!q.ok()) return q.status();
-  absl::StatusOr<bool> row = q->Step();
-  if (!row.ok()) return row.status();
-  return q->ColumnInt(0);
+  return q->SingleInt();
 }
 
 }  // namespace carescore::indicators

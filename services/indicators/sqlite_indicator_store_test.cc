@@ -4,7 +4,7 @@
 
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
-#include "services/indicators/test_fixtures.h"
+#include "services/indicators/testing/records.h"
 
 namespace carescore::indicators {
 namespace {

@@ -1,5 +1,7 @@
 #include "services/reports/commentary_store.h"
 
+#include "common/proto_time.h"
+
 namespace carescore::reports {
 namespace {
 
@@ -35,7 +37,7 @@ absl::Status SqliteCommentaryStore::Put(const v1::Commentary& c) {
   q->BindText(3, c.section());
   q->BindText(4, c.text());
   q->BindText(5, c.author());
-  q->BindInt(6, c.updated_at().seconds() * 1000000 + c.updated_at().nanos() / 1000);
+  q->BindInt(6, MicrosFromProto(c.updated_at()));
   return q->Run();
 }
 
@@ -48,23 +50,16 @@ absl::StatusOr<std::vector<v1::Commentary>> SqliteCommentaryStore::List(absl::st
   if (!q.ok()) return q.status();
   q->BindText(1, la_code);
   q->BindText(2, month);
-  std::vector<v1::Commentary> out;
-  while (true) {
-    absl::StatusOr<bool> row = q->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
+  return q->Collect<v1::Commentary>([&](const SqliteStatement& row) {
     v1::Commentary c;
     c.set_la_code(std::string(la_code));
     c.set_month(std::string(month));
-    c.set_section(q->ColumnText(0));
-    c.set_text(q->ColumnText(1));
-    c.set_author(q->ColumnText(2));
-    const int64_t us = q->ColumnInt(3);
-    c.mutable_updated_at()->set_seconds(us / 1000000);
-    c.mutable_updated_at()->set_nanos(static_cast<int32_t>((us % 1000000) * 1000));
-    out.push_back(std::move(c));
-  }
-  return out;
+    c.set_section(row.ColumnText(0));
+    c.set_text(row.ColumnText(1));
+    c.set_author(row.ColumnText(2));
+    *c.mutable_updated_at() = ProtoFromMicros(row.ColumnInt(3));
+    return c;
+  });
 }
 
 }  // namespace carescore::reports

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <thread>
 #include <vector>
 
@@ -143,47 +144,6 @@ TEST_F(RedisCacheTest, ThePoolStaysBoundedUnderManyThreads) {
   for (std::thread& t : threads) t.join();
   EXPECT_LE(cache.open_connections(), 3);
   EXPECT_GT(answered.load(), 0);
-}
-
-TEST(RedisAddressTest, ParsesHostAndPort) {
-  auto ok = RedisScorecardCache::ParseAddress("redis.internal:6380");
-  ASSERT_TRUE(ok.ok());
-  EXPECT_EQ(ok->host, "redis.internal");
-  EXPECT_EQ(ok->port, 6380);
-  EXPECT_FALSE(RedisScorecardCache::ParseAddress("redis").ok());
-  EXPECT_FALSE(RedisScorecardCache::ParseAddress("redis:0").ok());
-}
-
-TEST(SingleFlightTest, ConcurrentMissesComputeOnce) {
-  SingleFlight flights;
-  std::atomic<int> computed{0};
-  std::vector<std::thread> threads;
-  absl::Notification go;
-  for (int t = 0; t < 8; ++t) {
-    threads.emplace_back([&] {
-      go.WaitForNotification();
-      auto r = flights.Do("key", [&]() -> absl::StatusOr<std::string> {
-        computed.fetch_add(1);
-        absl::SleepFor(absl::Milliseconds(200));
-        return std::string("card");
-      });
-      EXPECT_EQ(r.value_or(""), "card");
-    });
-  }
-  go.Notify();
-  for (std::thread& t : threads) t.join();
-  EXPECT_EQ(computed.load(), 1);
-}
-
-TEST(InProcessCacheTest, KeepsTheMostRecent) {
-  InProcessScorecardCache cache(2);
-  cache.Put("a", "1");
-  cache.Put("b", "2");
-  EXPECT_TRUE(cache.Get("a").has_value());
-  cache.Put("c", "3");  // evicts b, the least recently used
-  EXPECT_FALSE(cache.Get("b").has_value());
-  EXPECT_EQ(cache.Get("a").value_or(""), "1");
-  EXPECT_EQ(cache.Get("c").value_or(""), "3");
 }
 
 }  // namespace

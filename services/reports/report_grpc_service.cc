@@ -1,24 +1,15 @@
 #include "services/reports/report_grpc_service.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "common/grpc_status.h"
+#include "services/reports/scorecard_response.h"
 
 namespace carescore::reports {
-namespace {
-
-// The buffer takes the string over: no copy of the scorecard.
-void Send(std::string bytes, grpc::ByteBuffer* response) {
-  auto* owned = new std::string(std::move(bytes));
-  grpc::Slice slice(owned->data(), owned->size(),
-                    [](void* p) { delete static_cast<std::string*>(p); }, owned);
-  *response = grpc::ByteBuffer(&slice, 1);
-}
-
-}  // namespace
 
 grpc::ServerUnaryReactor* ReportGrpcService::GetScorecard(grpc::CallbackServerContext* context,
                                                           const grpc::ByteBuffer* request,
@@ -40,18 +31,18 @@ grpc::ServerUnaryReactor* ReportGrpcService::GetScorecard(grpc::CallbackServerCo
   // A hit needing no other service is answered here; anything else may
   // wait on the other services, so it goes to the edge's threads.
   std::string missed_key;
-  if (std::optional<std::string> hit = service_.CachedScorecardBytes(*parsed, &missed_key)) {
-    Send(*std::move(hit), response);
+  if (std::optional<ScorecardBytes> hit = service_.CachedScorecardBytes(*parsed, &missed_key)) {
+    *response = ScorecardResponseBuffer(*std::move(hit));
     reactor->Finish(grpc::Status::OK);
     return reactor;
   }
   workers_.Submit([this, reactor, response, parsed, missed_key = std::move(missed_key)] {
-    absl::StatusOr<std::string> bytes = service_.GetScorecardBytes(*parsed, missed_key);
-    if (!bytes.ok()) {
-      reactor->Finish(ToGrpcStatus(bytes.status()));
+    absl::StatusOr<ScorecardBytes> card = service_.GetScorecardBytes(*parsed, missed_key);
+    if (!card.ok()) {
+      reactor->Finish(ToGrpcStatus(card.status()));
       return;
     }
-    Send(*std::move(bytes), response);
+    *response = ScorecardResponseBuffer(*std::move(card));
     reactor->Finish(grpc::Status::OK);
   });
   return reactor;

@@ -3,8 +3,9 @@
 
 // The wire edge of ReportService: one line per RPC, except GetScorecard,
 // which is a raw callback method: it sends ReportService::GetScorecardBytes
-// as they are, so a cached scorecard goes out without being parsed and
-// serialised again. A hit whose versions are held is answered on gRPC's
+// as they are (scorecard_response.h puts the response's fields around
+// them), so a cached scorecard goes out without being parsed and serialised
+// again. A request that does not parse is INVALID_ARGUMENT. A hit whose versions are held is answered on gRPC's
 // thread (it waits only on the cache, at most its command timeout); other
 // calls, which wait on the other services, run on the edge's own threads.
 // Thread-safe.

@@ -5,11 +5,15 @@
 // self-contained page with a print stylesheet and inline SVG charts), PDF
 // (that HTML printed by headless Chromium), XLSX (a summary sheet and one
 // sheet per section), CSV (the summary table) and JSON. Every text that
-// came from users (commentary, titles) is escaped. Thread-safe.
+// came from users (commentary, titles) is escaped. Thread-safe. One .cc per
+// format (render_html.cc, render_pdf.cc, render_xlsx.cc, render_csv.cc,
+// render_json.cc); the CSV's columns are scorecard_csv.h's.
 
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "carescore/v1/reports.pb.h"
 
 namespace carescore::reports {

@@ -9,6 +9,7 @@
 #include "google/protobuf/arena.h"
 #include "absl/time/time.h"
 #include "common/period.h"
+#include "common/proto_time.h"
 #include "common/validation.h"
 #include "services/reports/highlights.h"
 #include "services/reports/report_renderer.h"
@@ -16,42 +17,6 @@
 
 namespace carescore::reports {
 namespace {
-
-absl::Time FromProto(const google::protobuf::Timestamp& ts) {
-  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
-}
-
-google::protobuf::Timestamp ToProto(absl::Time t) {
-  google::protobuf::Timestamp ts;
-  const int64_t us = absl::ToUnixMicros(t);
-  ts.set_seconds(us / 1000000);
-  ts.set_nanos(static_cast<int32_t>((us % 1000000) * 1000));
-  return ts;
-}
-
-// A GetScorecardResponse's wire bytes from a Scorecard's (which never hold
-// `cache`) and the word for `cache`. Protobuf merges repeated occurrences
-// of an embedded message, so the word is appended as a second, one-field
-// Scorecard rather than by parsing the first.
-std::string ResponseBytes(absl::string_view scorecard, absl::string_view cache) {
-  v1::Scorecard marker;
-  marker.set_cache(std::string(cache));
-  const std::string tail = marker.SerializeAsString();
-  std::string out;
-  out.reserve(scorecard.size() + tail.size() + 12);
-  for (absl::string_view part : {scorecard, absl::string_view(tail)}) {
-    // Field 1 (scorecard), wire type 2 (length-delimited), then the length.
-    out.push_back(static_cast<char>((1 << 3) | 2));
-    uint64_t n = part.size();
-    while (n >= 0x80) {
-      out.push_back(static_cast<char>((n & 0x7F) | 0x80));
-      n >>= 7;
-    }
-    out.push_back(static_cast<char>(n));
-    out.append(part.data(), part.size());
-  }
-  return out;
-}
 
 absl::Status CheckLaAndMonth(const std::string& la_code, const std::string& month) {
   if (absl::Status la = CheckLaCode(la_code); !la.ok()) return la;
@@ -64,12 +29,13 @@ absl::Status CheckLaAndMonth(const std::string& la_code, const std::string& mont
 
 absl::StatusOr<v1::GetScorecardResponse> ReportService::GetScorecard(
     const v1::GetScorecardRequest& request) {
-  absl::StatusOr<std::string> bytes = GetScorecardBytes(request);
+  absl::StatusOr<ScorecardBytes> bytes = GetScorecardBytes(request);
   if (!bytes.ok()) return bytes.status();
   v1::GetScorecardResponse response;
-  if (!response.ParseFromString(*bytes)) {
+  if (!response.mutable_scorecard()->ParseFromString(bytes->scorecard)) {
     return absl::InternalError("a scorecard could not be read back");
   }
+  response.set_cache(std::move(bytes->cache));
   return response;
 }
 
@@ -78,7 +44,7 @@ std::string ReportService::CacheKey(const v1::GetScorecardRequest& request, Mont
   // Computed comparators read every LA's values, hence the all-LA version.
   return absl::StrCat(
       "carescore:scorecard:v2:", request.la_code(), ":", month.ToString(), ":",
-      request.has_as_of() ? absl::StrCat(absl::ToUnixMicros(FromProto(request.as_of()))) : "now",
+      request.has_as_of() ? absl::StrCat(MicrosFromProto(request.as_of())) : "now",
       ":d", versions.la, ":a", versions.all, ":c", versions.comparators);
 }
 
@@ -88,10 +54,10 @@ ReportService::ScorecardVersions ReportService::VersionsOf(
                            data.las_with_values(), data.catalogue_version()};
 }
 
-std::optional<std::string> ReportService::CachedScorecardBytes(
+std::optional<ScorecardBytes> ReportService::CachedScorecardBytes(
     const v1::GetScorecardRequest& request, std::string* missed_key) {
   if (cache_ == nullptr || !IsLaCode(request.la_code())) return std::nullopt;
-  if (request.has_as_of() && FromProto(request.as_of()) > now_()) return std::nullopt;
+  if (request.has_as_of() && TimeFromProto(request.as_of()) > now_()) return std::nullopt;
   absl::StatusOr<Month> month = Month::Parse(request.month());
   if (!month.ok()) return std::nullopt;
   std::optional<v1::GetDataVersionResponse> data = data_versions_.Peek(request.la_code());
@@ -103,14 +69,16 @@ std::optional<std::string> ReportService::CachedScorecardBytes(
     if (missed_key != nullptr) *missed_key = std::move(key);
     return std::nullopt;
   }
-  return ResponseBytes(*cached, "hit");
+  return ScorecardBytes{*std::move(cached), "hit"};
 }
 
-absl::StatusOr<std::string> ReportService::GetScorecardBytes(
+absl::StatusOr<ScorecardBytes> ReportService::GetScorecardBytes(
     const v1::GetScorecardRequest& request, const std::string& missed_key) {
   if (absl::Status la = CheckLaCode(request.la_code()); !la.ok()) return la;
   absl::StatusOr<Month> month = Month::Parse(request.month());
-  if (!month.ok()) return absl::InvalidArgumentError(absl::StrCat("month: ", month.status().message()));
+  if (!month.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("month: ", month.status().message()));
+  }
   // The versions first: a write after them can only make the scorecard
   // newer than its key says, never older. Each is held for its lease
   // (common/version_lease.h), so a hit costs no call to the other services.
@@ -125,18 +93,20 @@ absl::StatusOr<std::string> ReportService::GetScorecardBytes(
 
   // A past as-of never changes; a future one could, so it is not cached.
   const bool cacheable = cache_ != nullptr &&
-                         (!request.has_as_of() || FromProto(request.as_of()) <= now_());
+                         (!request.has_as_of() || TimeFromProto(request.as_of()) <= now_());
   if (!cacheable) {
     absl::StatusOr<std::string> card = BuildScorecard(request, versions);
     if (!card.ok()) return card.status();
-    return ResponseBytes(*card, "uncached");
+    return ScorecardBytes{*std::move(card), "uncached"};
   }
   const std::string key = CacheKey(request, *month, versions);
   // The cache holds the Scorecard's wire bytes: a hit is answered without
-  // parsing them.
-  // (Not asked again for a key CachedScorecardBytes has just missed.)
+  // parsing them. (Not asked again for a key CachedScorecardBytes has just
+  // missed.)
   if (key != missed_key) {
-    if (std::optional<std::string> cached = cache_->Get(key)) return ResponseBytes(*cached, "hit");
+    if (std::optional<std::string> cached = cache_->Get(key)) {
+      return ScorecardBytes{*std::move(cached), "hit"};
+    }
   }
   absl::StatusOr<std::string> computed = flights_.Do(key, [&]() -> absl::StatusOr<std::string> {
     absl::StatusOr<std::string> bytes = BuildScorecard(request, versions);
@@ -145,7 +115,7 @@ absl::StatusOr<std::string> ReportService::GetScorecardBytes(
     return bytes;
   });
   if (!computed.ok()) return computed.status();
-  return ResponseBytes(*computed, "miss");
+  return ScorecardBytes{*std::move(computed), "miss"};
 }
 
 absl::StatusOr<std::shared_ptr<const ReportService::ReferenceData>> ReportService::Reference(
@@ -320,7 +290,10 @@ absl::StatusOr<std::string> ReportService::BuildScorecard(const v1::GetScorecard
       absl::StatusOr<std::vector<v1::Value>> history = indicators_.ListValueHistory(h);
       if (!history.ok()) return history.status();
       for (v1::Value& v : *history) {
-        if (request.has_as_of() && FromProto(v.recorded_at()) > FromProto(request.as_of())) break;
+        if (request.has_as_of() &&
+            TimeFromProto(v.recorded_at()) > TimeFromProto(request.as_of())) {
+          break;
+        }
         figures.history.push_back(std::move(v));
       }
     }
@@ -375,7 +348,7 @@ absl::StatusOr<v1::ReportDocument> ReportService::Document(
   v1::GetScorecardRequest request;
   request.set_la_code(la_code);
   request.set_month(month);
-  if (as_of != nullptr && (as_of->seconds() != 0 || as_of->nanos() != 0)) {
+  if (as_of != nullptr && IsSetTime(*as_of)) {
     *request.mutable_as_of() = *as_of;
   }
   absl::StatusOr<v1::GetScorecardResponse> card = GetScorecard(request);
@@ -403,10 +376,11 @@ absl::StatusOr<v1::ReportDocument> ReportService::Document(
       for (const v1::MonthStageCounts& c : got->months()) *doc.add_escalations() = c;
     } else {
       // The report still goes out: the section says why it is empty.
-      doc.set_escalations_note(absl::StrCat("Escalation figures unavailable: ", got.status().message()));
+      doc.set_escalations_note(
+          absl::StrCat("Escalation figures unavailable: ", got.status().message()));
     }
   }
-  *doc.mutable_generated_at() = ToProto(now_());
+  *doc.mutable_generated_at() = TimeToProto(now_());
   return doc;
 }
 
@@ -490,7 +464,7 @@ absl::StatusOr<v1::SetCommentaryResponse> ReportService::SetCommentary(
   c.set_section(request.section());
   c.set_text(request.text());
   c.set_author(request.author());
-  *c.mutable_updated_at() = ToProto(now_());
+  *c.mutable_updated_at() = TimeToProto(now_());
   absl::Status stored = deps_.commentary->Put(c);
   if (!stored.ok()) return stored;
   v1::SetCommentaryResponse response;

@@ -24,14 +24,22 @@
 #include "absl/time/clock.h"
 #include "carescore/v1/reports.pb.h"
 #include "common/period.h"
+#include "common/single_flight.h"
 #include "common/version_lease.h"
-#include "services/benchmarks/benchmark_client.h"
-#include "services/escalations/escalation_client.h"
-#include "services/indicators/indicator_client.h"
+#include "services/benchmarks/benchmark_reader.h"
+#include "services/escalations/escalation_reader.h"
+#include "services/indicators/indicator_reader.h"
 #include "services/reports/commentary_store.h"
 #include "services/reports/scorecard_cache.h"
 
 namespace carescore::reports {
+
+// A scorecard as the cache holds it, and where it came from: what the wire
+// edge needs to send a GetScorecardResponse without parsing the scorecard.
+struct ScorecardBytes {
+  std::string scorecard;  // A v1::Scorecard's wire bytes.
+  std::string cache;      // GetScorecardResponse.cache: "hit", "miss" or "uncached".
+};
 
 // What ReportService reads from and writes to, besides the two services it
 // always needs. Every pointer may be null; all outlive the service.
@@ -61,20 +69,20 @@ class ReportService {
                                return LeaseFromProto(r.lease());
                              }) {}
 
+  // The scorecard, parsed, with the cache outcome.
   absl::StatusOr<v1::GetScorecardResponse> GetScorecard(const v1::GetScorecardRequest& request);
-  // The same answer as GetScorecard, as a GetScorecardResponse's wire bytes:
-  // a cache hit is served without parsing (the wire edge sends these).
+  // The same answer unparsed: a cache hit is the cached bytes as they are.
   // `missed_key`: a key CachedScorecardBytes has just missed, not looked up
   // again.
-  absl::StatusOr<std::string> GetScorecardBytes(const v1::GetScorecardRequest& request,
-                                                const std::string& missed_key = "");
+  absl::StatusOr<ScorecardBytes> GetScorecardBytes(const v1::GetScorecardRequest& request,
+                                                   const std::string& missed_key = "");
   // GetScorecardBytes's answer if it is a cache hit that needs no call to
   // the other services (the versions are held within their leases);
   // otherwise nothing, and GetScorecardBytes has the answer or the error.
   // On a miss `missed_key` (if given) gets the key looked up. At worst it
   // waits for the cache's command timeout.
-  std::optional<std::string> CachedScorecardBytes(const v1::GetScorecardRequest& request,
-                                                  std::string* missed_key = nullptr);
+  std::optional<ScorecardBytes> CachedScorecardBytes(const v1::GetScorecardRequest& request,
+                                                     std::string* missed_key = nullptr);
   absl::StatusOr<v1::GetReportResponse> GetReport(const v1::GetReportRequest& request);
   absl::StatusOr<v1::GetHighlightsResponse> GetHighlights(const v1::GetHighlightsRequest& request);
   absl::StatusOr<v1::SetCommentaryResponse> SetCommentary(const v1::SetCommentaryRequest& request);
@@ -109,7 +117,7 @@ class ReportService {
     std::map<std::string, v1::Benchmark> month;
   };
 
-  // The Scorecard's wire bytes (without `cache`).
+  // The Scorecard's wire bytes.
   absl::StatusOr<std::string> BuildScorecard(const v1::GetScorecardRequest& request,
                                              const ScorecardVersions& versions);
   absl::StatusOr<std::shared_ptr<const ReferenceData>> Reference(const std::string& la_code,

@@ -3,97 +3,36 @@
 #include <atomic>
 #include <map>
 
-#include "clients/cli/import_formats.h"
-#include "common/csv.h"
 #include "common/measure.h"
+#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
-#include "services/benchmarks/benchmark_service.h"
-#include "services/benchmarks/direct_benchmark_reader.h"
-#include "services/benchmarks/sqlite_benchmark_store.h"
-#include "services/indicators/direct_indicator_reader.h"
-#include "services/indicators/indicator_service.h"
-#include "services/indicators/sqlite_indicator_store.h"
+#include "services/reports/testing/report_fixture.h"
 #include "services/reports/scorecard.h"
 
 namespace carescore::reports {
 namespace {
 
-const std::string kSamples = CARESCORE_SAMPLES_DIR;
+using ReportServiceTest = ReportServiceFixture;
 
-using benchmarks::DirectBenchmarkReader;
-
-CsvTable Read(const std::string& name) {
-  auto t = CsvTable::ReadFile(kSamples + "/" + name);
-  EXPECT_TRUE(t.ok()) << t.status();
-  return *std::move(t);
+v1::GetReportRequest ReportRequest(v1::ReportFormat format) {
+  v1::GetReportRequest r;
+  r.set_la_code("372");
+  r.set_month("2018-10");
+  r.set_format(format);
+  return r;
 }
 
-class ReportServiceTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    indicator_store_ = *indicators::SqliteIndicatorStore::Open(":memory:");
-    indicators_ = std::make_unique<indicators::IndicatorService>(*indicator_store_);
-    reader_ = std::make_unique<indicators::DirectIndicatorReader>(*indicators_);
-    benchmark_store_ = *benchmarks::SqliteBenchmarkStore::Open(":memory:");
-    benchmarks_ = std::make_unique<benchmarks::BenchmarkService>(*benchmark_store_, *reader_);
-    benchmark_reader_ = std::make_unique<DirectBenchmarkReader>(*benchmarks_);
-    service_ = std::make_unique<ReportService>(*reader_, *benchmark_reader_);
-
-    auto las = cli::ParseLocalAuthorities(Read("local_authorities.csv"));
-    ASSERT_TRUE(las.ok());
-    v1::ImportLocalAuthoritiesRequest l;
-    for (auto& la : *las) *l.add_local_authorities() = la;
-    ASSERT_TRUE(indicators_->ImportLocalAuthorities(l).ok());
-    auto catalogue = cli::ParseCatalogue(Read("indicators.csv"), FinancialYear(2018), "");
-    ASSERT_TRUE(catalogue.ok());
-    v1::ImportIndicatorsRequest i;
-    for (auto& x : catalogue->indicators) *i.add_indicators() = x;
-    ASSERT_TRUE(indicators_->ImportIndicators(i).ok());
-    v1::SetTargetsRequest t;
-    for (auto& x : catalogue->targets) *t.add_targets() = x;
-    ASSERT_TRUE(indicators_->SetTargets(t).ok());
-    for (const auto& [file, column] :
-         {std::pair{"monthly_values.csv", cli::PeriodColumn::kMonth},
-          std::pair{"annual_outturns.csv", cli::PeriodColumn::kFinancialYear}}) {
-      auto values = cli::ParseValues(Read(file), column);
-      ASSERT_TRUE(values.ok());
-      ASSERT_TRUE(indicators_->ImportValues(file, *values).ok());
-    }
-    v1::ImportPublishedComparatorsRequest p;
-    auto published = cli::ParsePublishedComparators(Read("published_benchmarks.csv"),
-                                                    FinancialYear(2016));
-    ASSERT_TRUE(published.ok());
-    for (auto& c : *published) *p.add_comparators() = c;
-    ASSERT_TRUE(benchmarks_->ImportPublishedComparators(p).ok());
-  }
-
-  static v1::GetScorecardRequest OctoberRequest() {
-    v1::GetScorecardRequest r;
-    r.set_la_code("372");
-    r.set_month("2018-10");
-    return r;
-  }
-
-  static std::map<std::string, v1::ScorecardLine> LinesOf(const v1::Scorecard& card) {
-    std::map<std::string, v1::ScorecardLine> lines;
-    for (const auto& line : card.lines()) lines[line.code()] = line;
-    return lines;
-  }
-
-  std::map<std::string, v1::ScorecardLine> October() {
-    auto card = service_->GetScorecard(OctoberRequest());
-    EXPECT_TRUE(card.ok()) << card.status();
-    return LinesOf(card->scorecard());
-  }
-
-  std::unique_ptr<indicators::SqliteIndicatorStore> indicator_store_;
-  std::unique_ptr<indicators::IndicatorService> indicators_;
-  std::unique_ptr<indicators::DirectIndicatorReader> reader_;
-  std::unique_ptr<benchmarks::SqliteBenchmarkStore> benchmark_store_;
-  std::unique_ptr<benchmarks::BenchmarkService> benchmarks_;
-  std::unique_ptr<DirectBenchmarkReader> benchmark_reader_;
-  std::unique_ptr<ReportService> service_;
-};
+// The JSON report, read back into the document it was made from.
+v1::ReportDocument JsonReport(ReportService& service) {
+  v1::ReportDocument doc;
+  absl::StatusOr<v1::GetReportResponse> json = service.GetReport(ReportRequest(
+      v1::REPORT_FORMAT_JSON));
+  EXPECT_TRUE(json.ok()) << json.status();
+  if (!json.ok()) return doc;
+  EXPECT_EQ(json->content_type(), "application/json");
+  EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(json->content(), &doc).ok());
+  return doc;
+}
 
 TEST_F(ReportServiceTest, RotherhamOctober2018) {
   auto lines = October();
@@ -151,10 +90,10 @@ TEST_F(ReportServiceTest, CachedUntilAWriteChangesTheKey) {
   v1::GetScorecardRequest r = OctoberRequest();
   auto first = cached.GetScorecard(r);
   ASSERT_TRUE(first.ok());
-  EXPECT_EQ(first->scorecard().cache(), "miss");
+  EXPECT_EQ(first->cache(), "miss");
   auto second = cached.GetScorecard(r);
   ASSERT_TRUE(second.ok());
-  EXPECT_EQ(second->scorecard().cache(), "hit");
+  EXPECT_EQ(second->cache(), "hit");
   EXPECT_EQ(second->scorecard().lines_size(), 39);
 
   v1::WriteValuesRequest w;
@@ -167,7 +106,7 @@ TEST_F(ReportServiceTest, CachedUntilAWriteChangesTheKey) {
   ASSERT_TRUE(indicators_->WriteValues(w).ok());
   auto third = cached.GetScorecard(r);
   ASSERT_TRUE(third.ok());
-  EXPECT_EQ(third->scorecard().cache(), "miss");
+  EXPECT_EQ(third->cache(), "miss");
   EXPECT_DOUBLE_EQ(LinesOf(third->scorecard())["6.1"].value(), 660);
   // Comparators are part of the key too.
   v1::ImportPublishedComparatorsRequest p;
@@ -178,7 +117,7 @@ TEST_F(ReportServiceTest, CachedUntilAWriteChangesTheKey) {
   c->set_sn_average(88.8);
   ASSERT_TRUE(benchmarks_->ImportPublishedComparators(p).ok());
   auto fourth = cached.GetScorecard(r);
-  EXPECT_EQ(fourth->scorecard().cache(), "miss");
+  EXPECT_EQ(fourth->cache(), "miss");
   EXPECT_DOUBLE_EQ(LinesOf(fourth->scorecard())["6.8"].published().sn_average(), 88.8);
 }
 
@@ -254,7 +193,7 @@ TEST_F(ReportServiceTest, ComputedComparatorsFromOtherLas) {
   EXPECT_DOUBLE_EQ(lines["8.1"].published().sn_average(), 68.2);
 
   // Another LA's write changes the national figure: not served stale.
-  EXPECT_EQ(cached.GetScorecard(r)->scorecard().cache(), "hit");
+  EXPECT_EQ(cached.GetScorecard(r)->cache(), "hit");
   v1::WriteValuesRequest again;
   again.set_source("371 re-run");
   v1::ValueInput* v = again.add_values();
@@ -267,7 +206,7 @@ TEST_F(ReportServiceTest, ComputedComparatorsFromOtherLas) {
   ASSERT_TRUE(indicators_->WriteValues(again).ok());
   auto after = cached.GetScorecard(r);
   ASSERT_TRUE(after.ok());
-  EXPECT_EQ(after->scorecard().cache(), "miss");
+  EXPECT_EQ(after->cache(), "miss");
   EXPECT_NEAR(LinesOf(after->scorecard())["6.8"].computed().national_average(), 100.0 * 1932 / 2158, 1e-9);
 }
 
@@ -281,53 +220,19 @@ TEST_F(ReportServiceTest, LeasedVersionsNeverServeAnAnsweredWriteStale) {
                                                  absl::Milliseconds(150));
   DirectBenchmarkReader leased_benchmark_reader(leased_benchmarks);
   // Counts the version calls that reach the indicator rules.
-  struct Counting final : indicators::IndicatorReader {
-    explicit Counting(indicators::IndicatorReader& wrapped) : inner(wrapped) {}
-    absl::StatusOr<v1::Indicator> GetIndicator(absl::string_view c) override {
-      return inner.GetIndicator(c);
-    }
-    absl::StatusOr<std::vector<v1::LocalAuthority>> ListLocalAuthorities() override {
-      return inner.ListLocalAuthorities();
-    }
-    absl::StatusOr<v1::LocalAuthority> GetLocalAuthority(absl::string_view la) override {
-      return inner.GetLocalAuthority(la);
-    }
-    absl::StatusOr<std::vector<v1::Value>> ListValues(v1::ListValuesRequest r) override {
-      return inner.ListValues(std::move(r));
-    }
-    absl::StatusOr<std::vector<v1::Indicator>> ListIndicators() override {
-      return inner.ListIndicators();
-    }
-    absl::StatusOr<std::vector<v1::Target>> ListTargets(const v1::ListTargetsRequest& r) override {
-      return inner.ListTargets(r);
-    }
-    absl::StatusOr<std::vector<v1::Milestone>> ListMilestones(
-        const v1::ListMilestonesRequest& r) override {
-      return inner.ListMilestones(r);
-    }
-    absl::StatusOr<std::vector<v1::Value>> ListValueHistory(
-        const v1::ListValueHistoryRequest& r) override {
-      return inner.ListValueHistory(r);
-    }
-    absl::StatusOr<v1::GetDataVersionResponse> GetDataVersion(absl::string_view la) override {
-      ++version_calls;
-      return inner.GetDataVersion(la);
-    }
-    indicators::IndicatorReader& inner;
-    std::atomic<int> version_calls{0};
-  } counting(leased_reader);
+  SwitchableIndicatorReader counting(leased_reader);
 
   InProcessScorecardCache cache;
   ReportDependencies deps;
   deps.cache = &cache;
   ReportService cached(counting, leased_benchmark_reader, deps);
   v1::GetScorecardRequest r = OctoberRequest();
-  ASSERT_EQ(cached.GetScorecard(r)->scorecard().cache(), "miss");
-  const int asked = counting.version_calls.load();
-  for (int i = 0; i < 20; ++i) ASSERT_EQ(cached.GetScorecard(r)->scorecard().cache(), "hit");
+  ASSERT_EQ(cached.GetScorecard(r)->cache(), "miss");
+  const int asked = counting.version_calls();
+  for (int i = 0; i < 20; ++i) ASSERT_EQ(cached.GetScorecard(r)->cache(), "hit");
   // Twenty hits inside a 150 ms lease take far less than 150 ms here; at
   // most one more version call can have happened if the lease ran out.
-  EXPECT_LE(counting.version_calls.load(), asked + 1);
+  EXPECT_LE(counting.version_calls(), asked + 1);
 
   for (double value : {661.0, 662.0, 663.0}) {
     v1::WriteValuesRequest w;
@@ -393,6 +298,119 @@ TEST_F(ReportServiceTest, MonthWithoutDataIsNotFound) {
   EXPECT_EQ(service_->GetScorecard(r).status().code(), absl::StatusCode::kNotFound);
   r.set_la_code("37");
   EXPECT_EQ(service_->GetScorecard(r).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(ReportServiceTest, WithoutACacheEveryScorecardIsUncached) {
+  for (int i = 0; i < 2; ++i) {
+    auto card = service_->GetScorecard(OctoberRequest());
+    ASSERT_TRUE(card.ok()) << card.status();
+    EXPECT_EQ(card->cache(), "uncached");
+    EXPECT_EQ(card->scorecard().lines_size(), 39);
+  }
+}
+
+// The cache's bytes are the Scorecard's: a hit is the miss's bytes as they
+// are, and the parsed answer is the same card.
+TEST_F(ReportServiceTest, AHitIsTheMissesBytesUnparsed) {
+  InProcessScorecardCache cache;
+  ReportDependencies deps;
+  deps.cache = &cache;
+  std::unique_ptr<ReportService> cached = MakeService(deps);
+  absl::StatusOr<ScorecardBytes> miss = cached->GetScorecardBytes(OctoberRequest());
+  ASSERT_TRUE(miss.ok()) << miss.status();
+  EXPECT_EQ(miss->cache, "miss");
+  absl::StatusOr<ScorecardBytes> hit = cached->GetScorecardBytes(OctoberRequest());
+  ASSERT_TRUE(hit.ok()) << hit.status();
+  EXPECT_EQ(hit->cache, "hit");
+  EXPECT_EQ(hit->scorecard, miss->scorecard);
+  v1::Scorecard card;
+  ASSERT_TRUE(card.ParseFromString(hit->scorecard));
+  EXPECT_EQ(card.lines_size(), 39);
+  EXPECT_EQ(card.la_name(), "Rotherham");
+}
+
+TEST_F(ReportServiceTest, EscalationFiguresComeFromTheEscalationService) {
+  v1::GetEscalationSummaryResponse summary;
+  summary.add_months()->set_month("2018-10");
+  escalations_.SetSummary(summary);
+  std::unique_ptr<ReportService> service = MakeService();
+  v1::ReportDocument doc = JsonReport(*service);
+  EXPECT_EQ(doc.escalations_size(), 1);
+  EXPECT_EQ(doc.escalations_note(), "");
+  std::optional<v1::GetEscalationSummaryRequest> asked = escalations_.last_request();
+  ASSERT_TRUE(asked.has_value());
+  EXPECT_EQ(asked->la_code(), "372");
+  EXPECT_EQ(asked->from_month(), "2018-04");  // the financial year so far
+  EXPECT_EQ(asked->to_month(), "2018-10");
+}
+
+TEST_F(ReportServiceTest, EscalationServiceDownTheReportStillComesOutAndSaysWhy) {
+  escalations_.Fail(absl::UnavailableError("escalations: connection refused"));
+  std::unique_ptr<ReportService> service = MakeService();
+  v1::ReportDocument doc = JsonReport(*service);
+  EXPECT_EQ(doc.scorecard().lines_size(), 39);
+  EXPECT_EQ(doc.escalations_size(), 0);
+  EXPECT_EQ(doc.escalations_note(),
+            "Escalation figures unavailable: escalations: connection refused");
+  v1::GetReportRequest html = ReportRequest(v1::REPORT_FORMAT_HTML);
+  absl::StatusOr<v1::GetReportResponse> page = service->GetReport(html);
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_NE(page->content().find("Escalation figures unavailable: escalations: connection "
+                                 "refused"),
+            std::string::npos);
+}
+
+TEST_F(ReportServiceTest, NoEscalationServiceConnectedSaysSo) {
+  EXPECT_EQ(JsonReport(*service_).escalations_note(), "The escalation service is not connected.");
+}
+
+// The scorecard needs the comparators' version before anything else: with
+// the benchmark service down it fails with that service's error, and so
+// do the reports built on it.
+TEST_F(ReportServiceTest, BenchmarkServiceDownFailsWithItsError) {
+  std::unique_ptr<ReportService> service = MakeService();
+  switchable_benchmarks_->Fail(absl::UnavailableError("benchmarks: connection refused"));
+  absl::StatusOr<v1::GetScorecardResponse> card = service->GetScorecard(OctoberRequest());
+  EXPECT_EQ(card.status(), absl::UnavailableError("benchmarks: connection refused"));
+  EXPECT_EQ(service->GetReport(ReportRequest(v1::REPORT_FORMAT_JSON)).status(), card.status());
+  v1::GetHighlightsRequest highlights;
+  highlights.set_la_code("372");
+  highlights.set_month("2018-10");
+  EXPECT_EQ(service->GetHighlights(highlights).status(), card.status());
+  // Back up: the next call works.
+  switchable_benchmarks_->Recover();
+  card = service->GetScorecard(OctoberRequest());
+  ASSERT_TRUE(card.ok()) << card.status();
+  EXPECT_EQ(card->scorecard().lines_size(), 39);
+}
+
+TEST_F(ReportServiceTest, IndicatorServiceDownFailsWithItsError) {
+  std::unique_ptr<ReportService> service = MakeService();
+  switchable_indicators_->Fail(absl::DeadlineExceededError("indicators: deadline exceeded"));
+  EXPECT_EQ(service->GetScorecard(OctoberRequest()).status(),
+            absl::DeadlineExceededError("indicators: deadline exceeded"));
+}
+
+// A cache whose store fails misses and drops what it is given (its
+// contract): every scorecard is computed, and answered as a miss.
+TEST_F(ReportServiceTest, AFailingCacheServesComputedScorecards) {
+  SwitchableScorecardCache cache;
+  ReportDependencies deps;
+  deps.cache = &cache;
+  std::unique_ptr<ReportService> service = MakeService(deps);
+  const auto uncached = service_->GetScorecard(OctoberRequest());
+  ASSERT_TRUE(uncached.ok());
+  cache.SetDown(true);
+  for (int i = 0; i < 3; ++i) {
+    auto card = service->GetScorecard(OctoberRequest());
+    ASSERT_TRUE(card.ok()) << card.status();
+    EXPECT_EQ(card->cache(), "miss");
+    EXPECT_EQ(card->scorecard().SerializeAsString(), uncached->scorecard().SerializeAsString());
+  }
+  EXPECT_EQ(cache.puts.load(), 3);
+  cache.SetDown(false);
+  EXPECT_EQ(service->GetScorecard(OctoberRequest())->cache(), "miss");
+  EXPECT_EQ(service->GetScorecard(OctoberRequest())->cache(), "hit");
 }
 
 }  // namespace

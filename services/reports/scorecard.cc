@@ -19,36 +19,6 @@ std::string Shown(double v, const v1::Indicator& indicator) {
 
 }  // namespace
 
-std::string DirectionWord(v1::Direction d) {
-  switch (d) {
-    case v1::DIRECTION_IMPROVING:
-      return "improving";
-    case v1::DIRECTION_DECLINING:
-      return "declining";
-    case v1::DIRECTION_NO_CHANGE:
-      return "no_change";
-    case v1::DIRECTION_INCREASE:
-      return "increase";
-    case v1::DIRECTION_DECREASE:
-      return "decrease";
-    default:
-      return "";
-  }
-}
-
-std::string RagWord(v1::Rag r) {
-  switch (r) {
-    case v1::RAG_RED:
-      return "red";
-    case v1::RAG_AMBER:
-      return "amber";
-    case v1::RAG_GREEN:
-      return "green";
-    default:
-      return "none";
-  }
-}
-
 YearToDate ComputeYearToDate(const v1::Indicator& indicator,
                              const std::map<std::string, v1::Value>& months, Month month) {
   YearToDate ytd;
@@ -184,12 +154,6 @@ std::optional<v1::Flag> SignificanceOf(const v1::Value& current, const v1::Value
         absl::StrCat("the change from last month is statistically significant (", test, ")"));
   }
   return flag;
-}
-
-const v1::ComparatorFigures* HeadlineComparators(const v1::ScorecardLine& line) {
-  if (line.has_published() && !line.published().financial_year().empty()) return &line.published();
-  if (line.has_computed()) return &line.computed();
-  return nullptr;
 }
 
 v1::ComparatorFigures ComparatorFiguresOf(const v1::Benchmark& b, const double* in_month,

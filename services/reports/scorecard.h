@@ -65,9 +65,6 @@ YearToDate ComputeYearToDate(const v1::Indicator& indicator,
 v1::ComparatorFigures ComparatorFiguresOf(const v1::Benchmark& b, const double* in_month,
                                           const v1::Indicator& indicator);
 
-// The comparators a one-line summary shows: the published ones if held,
-// otherwise those computed for the last complete year; null if neither.
-const v1::ComparatorFigures* HeadlineComparators(const v1::ScorecardLine& line);
 
 v1::Direction DirectionOf(double current, double previous, const v1::Indicator& indicator);
 
@@ -86,9 +83,6 @@ inline constexpr double kSmallDenominator = 10;
 v1::ScorecardLine BuildLine(const IndicatorFigures& figures, Month month);
 // The same, into `line` (which may live on an arena); `line` starts empty.
 void BuildLineInto(const IndicatorFigures& figures, Month month, v1::ScorecardLine& line);
-
-std::string DirectionWord(v1::Direction d);
-std::string RagWord(v1::Rag r);
 
 }  // namespace carescore::reports
 

@@ -6,9 +6,9 @@
 // a new write never meets a stale entry: it changes the key. A cache is an
 // optimisation: Get answers nothing on a miss or on any error, and Put may
 // drop the value; the caller then computes. Implementations are thread-safe.
+// redis_cache.h has the Redis one.
 
-#include <atomic>
-#include <cstdint>
+#include <cstddef>
 #include <list>
 #include <optional>
 #include <string>
@@ -17,8 +17,6 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
-#include "absl/synchronization/notification.h"
-#include "absl/status/statusor.h"
 
 namespace carescore::reports {
 
@@ -45,22 +43,6 @@ class InProcessScorecardCache final : public ScorecardCache {
   absl::Mutex mu_;
   std::list<Entry> order_ ABSL_GUARDED_BY(mu_);  // Most recent first.
   std::unordered_map<std::string, std::list<Entry>::iterator> index_ ABSL_GUARDED_BY(mu_);
-};
-
-// Runs one computation per key at a time: callers that ask for a key while
-// it is being computed wait for that result instead of computing it again.
-class SingleFlight {
- public:
-  absl::StatusOr<std::string> Do(const std::string& key,
-                                 const std::function<absl::StatusOr<std::string>()>& compute);
-
- private:
-  struct Call {
-    absl::Notification done;
-    absl::StatusOr<std::string> result;
-  };
-  absl::Mutex mu_;
-  std::unordered_map<std::string, std::shared_ptr<Call>> calls_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace carescore::reports

@@ -16,7 +16,7 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_format.h"
 #include "carescore/v1/indicators.grpc.pb.h"
-#include "clients/cli/import_formats.h"
+#include "common/import_formats.h"
 #include "common/csv.h"
 #include "common/sqlite_db.h"
 #include "grpcpp/grpcpp.h"
@@ -149,16 +149,16 @@ int main(int argc, char** argv) {
   app.add_option("--dir", tmp, "Where to put the benchmark databases");
   CLI11_PARSE(app, argc, argv);
 
-  auto las = OrDie(carescore::cli::ParseLocalAuthorities(
+  auto las = OrDie(carescore::ParseLocalAuthorities(
                        OrDie(carescore::CsvTable::ReadFile(england + "/local_authorities.csv"), "las")),
                    "parse las");
-  auto catalogue = OrDie(carescore::cli::ParseCatalogue(
+  auto catalogue = OrDie(carescore::ParseCatalogue(
                              OrDie(carescore::CsvTable::ReadFile(england + "/indicators.csv"), "ind"),
                              std::nullopt, ""),
                          "parse indicators");
-  auto values = OrDie(carescore::cli::ParseValues(
+  auto values = OrDie(carescore::ParseValues(
                           OrDie(carescore::CsvTable::ReadFile(england + "/outturns.csv"), "outturns"),
-                          carescore::cli::PeriodColumn::kFinancialYear),
+                          carescore::PeriodColumn::kFinancialYear),
                       "parse outturns");
 
   std::vector<double> service_s, raw_s;

@@ -18,17 +18,17 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_format.h"
 #include "carescore/v1/reports.grpc.pb.h"
-#include "clients/cli/import_formats.h"
+#include "common/import_formats.h"
 #include "common/channel_slot.h"
 #include "common/csv.h"
 #include "common/server_flags.h"
 #include "common/server_runner.h"
 #include "grpcpp/grpcpp.h"
-#include "services/benchmarks/benchmark_client.h"
+#include "services/benchmarks/grpc_benchmark_reader.h"
 #include "services/benchmarks/benchmark_grpc_service.h"
 #include "services/benchmarks/benchmark_service.h"
 #include "services/benchmarks/sqlite_benchmark_store.h"
-#include "services/indicators/indicator_client.h"
+#include "services/indicators/grpc_indicator_reader.h"
 #include "services/indicators/indicator_grpc_service.h"
 #include "services/indicators/indicator_service.h"
 #include "services/indicators/sqlite_indicator_store.h"
@@ -147,11 +147,11 @@ int main(int argc, char** argv) {
     return OrDie(carescore::CsvTable::ReadFile(samples + "/" + name), name);
   };
   v1::ImportLocalAuthoritiesRequest las;
-  for (auto& la : OrDie(carescore::cli::ParseLocalAuthorities(read("local_authorities.csv")), "las")) {
+  for (auto& la : OrDie(carescore::ParseLocalAuthorities(read("local_authorities.csv")), "las")) {
     *las.add_local_authorities() = la;
   }
   OrDie(indicators.ImportLocalAuthorities(las), "import las");
-  auto catalogue = OrDie(carescore::cli::ParseCatalogue(read("indicators.csv"),
+  auto catalogue = OrDie(carescore::ParseCatalogue(read("indicators.csv"),
                                                         carescore::FinancialYear(2018), ""),
                          "catalogue");
   v1::ImportIndicatorsRequest ind;
@@ -161,9 +161,9 @@ int main(int argc, char** argv) {
   for (auto& t : catalogue.targets) *targets.add_targets() = t;
   OrDie(indicators.SetTargets(targets), "targets");
   for (const auto& [file, column] :
-       {std::pair{"monthly_values.csv", carescore::cli::PeriodColumn::kMonth},
-        std::pair{"annual_outturns.csv", carescore::cli::PeriodColumn::kFinancialYear}}) {
-    auto values = OrDie(carescore::cli::ParseValues(read(file), column), file);
+       {std::pair{"monthly_values.csv", carescore::PeriodColumn::kMonth},
+        std::pair{"annual_outturns.csv", carescore::PeriodColumn::kFinancialYear}}) {
+    auto values = OrDie(carescore::ParseValues(read(file), column), file);
     OrDie(indicators.ImportValues(file, values), "import values");
   }
   carescore::indicators::IndicatorGrpcService indicators_grpc(indicators);
@@ -179,7 +179,7 @@ int main(int argc, char** argv) {
   auto data_server = Serve({&indicators_grpc, &benchmarks_grpc}, data_port);
   channel.Set(data_server->InProcessChannel(grpc::ChannelArguments()));
   v1::ImportPublishedComparatorsRequest published;
-  for (auto& c : OrDie(carescore::cli::ParsePublishedComparators(read("published_benchmarks.csv"),
+  for (auto& c : OrDie(carescore::ParsePublishedComparators(read("published_benchmarks.csv"),
                                                                  carescore::FinancialYear(2016)),
                        "published")) {
     *published.add_comparators() = c;

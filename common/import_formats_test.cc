@@ -1,10 +1,10 @@
-#include "clients/cli/import_formats.h"
+#include "common/import_formats.h"
 
 #include <string>
 
 #include "gtest/gtest.h"
 
-namespace carescore::cli {
+namespace carescore {
 namespace {
 
 const std::string kSamples = CARESCORE_SAMPLES_DIR;
@@ -133,4 +133,4 @@ TEST(ImportFormatsTest, EnglandLas) {
 }
 
 }  // namespace
-}  // namespace carescore::cli
+}  // namespace carescore

@@ -1,4 +1,4 @@
-#include "clients/cli/import_formats.h"
+#include "common/import_formats.h"
 
 #include <cmath>
 #include <string>
@@ -9,8 +9,9 @@
 #include "common/measure.h"
 #include "common/row_errors.h"
 #include "common/validation.h"
+#include "common/words.h"
 
-namespace carescore::cli {
+namespace carescore {
 namespace {
 
 bool IsMissing(absl::string_view text) {
@@ -290,4 +291,4 @@ absl::StatusOr<std::vector<v1::PublishedComparator>> ParsePublishedComparators(
   return out;
 }
 
-}  // namespace carescore::cli
+}  // namespace carescore

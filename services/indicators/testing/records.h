@@ -1,5 +1,5 @@
-#ifndef CARESCORE_SERVICES_INDICATORS_TEST_FIXTURES_H_
-#define CARESCORE_SERVICES_INDICATORS_TEST_FIXTURES_H_
+#ifndef CARESCORE_SERVICES_INDICATORS_TESTING_RECORDS_H_
+#define CARESCORE_SERVICES_INDICATORS_TESTING_RECORDS_H_
 
 // Small hand-made records for the indicator tests, with Rotherham's real
 // codes and figures.
@@ -73,4 +73,4 @@ inline v1::ValueInput Outturn(const std::string& la, const std::string& code,
 
 }  // namespace carescore::indicators::testing
 
-#endif  // CARESCORE_SERVICES_INDICATORS_TEST_FIXTURES_H_
+#endif  // CARESCORE_SERVICES_INDICATORS_TESTING_RECORDS_H_

@@ -1,5 +1,5 @@
-#ifndef CARESCORE_CLIENTS_CLI_IMPORT_FORMATS_H_
-#define CARESCORE_CLIENTS_CLI_IMPORT_FORMATS_H_
+#ifndef CARESCORE_COMMON_IMPORT_FORMATS_H_
+#define CARESCORE_COMMON_IMPORT_FORMATS_H_
 
 // The public CSV import formats (those of shared/data), turned into API
 // records. Each parser checks every row and returns either all records or
@@ -21,6 +21,9 @@
 //
 // A value of "", "-", "c", "x" or ".." is missing (suppressed or not
 // recorded) and stays missing.
+//
+// Used by the CLI to send files and by the services' tests and benchmarks to
+// load the sample data; no transport.
 
 #include <optional>
 #include <vector>
@@ -31,7 +34,7 @@
 #include "common/csv.h"
 #include "common/period.h"
 
-namespace carescore::cli {
+namespace carescore {
 
 absl::StatusOr<std::vector<v1::LocalAuthority>> ParseLocalAuthorities(const CsvTable& table);
 
@@ -65,6 +68,6 @@ absl::StatusOr<std::vector<v1::Neighbour>> ParseNeighbours(const CsvTable& table
 absl::StatusOr<std::vector<v1::PublishedComparator>> ParsePublishedComparators(
     const CsvTable& table, std::optional<FinancialYear> year);
 
-}  // namespace carescore::cli
+}  // namespace carescore
 
-#endif  // CARESCORE_CLIENTS_CLI_IMPORT_FORMATS_H_
+#endif  // CARESCORE_COMMON_IMPORT_FORMATS_H_

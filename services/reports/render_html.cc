@@ -1,114 +1,36 @@
-#include "services/reports/report_renderer.h"
-
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-#include <xlsxwriter.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cmath>
-#include <cstring>
-#include <fcntl.h>
-#include <csignal>
-#include <filesystem>
-#include <fstream>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <sstream>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
-#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/measure.h"
 #include "common/period.h"
-#include "google/protobuf/util/json_util.h"
-#include "services/benchmarks/comparators.h"
+#include "common/proto_time.h"
+#include "common/words.h"
+#include "services/reports/report_renderer.h"
 #include "services/reports/scorecard.h"
-
-extern char** environ;
+#include "services/reports/scorecard_text.h"
 
 namespace carescore::reports {
 namespace {
-
-namespace fs = std::filesystem;
-
-std::string PolarityText(v1::Polarity p) {
-  switch (p) {
-    case v1::POLARITY_HIGH:
-      return "High";
-    case v1::POLARITY_LOW:
-      return "Low";
-    case v1::POLARITY_RANGE:
-      return "Within range";
-    default:
-      return "Information";
-  }
-}
 
 std::string Fig(const v1::ScorecardLine& line, bool present, double v) {
   return present ? FormatFigure(v, line.decimal_places()) : "-";
 }
 
-std::string Num(double v) { return FormatFigure(v, std::abs(v - std::round(v)) < 1e-9 ? 0 : 1); }
-
-struct Bands {
-  std::string red;
-  std::string amber;
-  std::string green;
-};
-
-Bands BandsOf(const v1::ScorecardLine& line) {
-  const v1::Target& t = line.target();
-  if (t.kind() == v1::TARGET_KIND_THRESHOLDS && t.has_red_threshold() && t.has_green_threshold()) {
-    const std::string r = Num(t.red_threshold());
-    const std::string g = Num(t.green_threshold());
-    if (line.polarity() == v1::POLARITY_HIGH) {
-      return {"< " + r, r == g ? "-" : r + " to < " + g, ">= " + g};
-    }
-    return {">= " + r, r == g ? "-" : g + " to < " + r, "< " + g};
+// The month's count for a stage of the ladder, if it has one.
+std::optional<int32_t> StageCount(const v1::MonthStageCounts& month, int32_t stage) {
+  for (const v1::StageCount& s : month.stages()) {
+    if (s.stage() == stage) return s.count();
   }
-  if (t.kind() == v1::TARGET_KIND_RANGE) {
-    return {"beyond", absl::StrCat("within ", Num(t.range_tolerance_pct()), "%"),
-            absl::StrCat(Num(t.range_low()), " to ", Num(t.range_high()))};
-  }
-  return {"", "", ""};
-}
-
-const v1::MonthFigure* FigureOf(const v1::ScorecardLine& line, const std::string& month) {
-  for (const v1::MonthFigure& f : line.months()) {
-    if (f.month() == month) return &f;
-  }
-  return nullptr;
-}
-
-std::vector<std::string> LastMonths(const std::string& month, int n) {
-  std::vector<std::string> out;
-  absl::StatusOr<Month> m = Month::Parse(month);
-  if (!m.ok()) return out;
-  for (int back = n - 1; back >= 0; --back) out.push_back(m->Plus(-back).ToString());
-  return out;
-}
-
-std::string ShortMonth(const std::string& month) {
-  absl::StatusOr<Month> m = Month::Parse(month);
-  if (!m.ok()) return month;
-  const std::string name = m->LongName();
-  return absl::StrCat(name.substr(0, 3), " ", month.substr(2, 2));
-}
-
-// Lines grouped by section, in catalogue order.
-std::vector<std::pair<std::string, std::vector<const v1::ScorecardLine*>>> BySection(
-    const v1::Scorecard& card) {
-  std::vector<std::pair<std::string, std::vector<const v1::ScorecardLine*>>> out;
-  for (const v1::ScorecardLine& line : card.lines()) {
-    if (out.empty() || out.back().first != line.section()) out.push_back({line.section(), {}});
-    out.back().second.push_back(&line);
-  }
-  return out;
+  return std::nullopt;
 }
 
 std::string RagClass(v1::Rag r) { return absl::StrCat("rag rag-", RagWord(r)); }
@@ -137,7 +59,8 @@ std::string Chart(const v1::ScorecardLine& line) {
     refs.emplace_back(t.range_low(), "green");
     refs.emplace_back(t.range_high(), "green");
   }
-  if (const v1::ComparatorFigures* c = HeadlineComparators(line); c != nullptr && c->has_sn_average()) {
+  if (const v1::ComparatorFigures* c = HeadlineComparators(line);
+      c != nullptr && c->has_sn_average()) {
     refs.emplace_back(c->sn_average(), "sn");
   }
   for (const auto& r : refs) ys.push_back(r.first);
@@ -169,7 +92,7 @@ std::string Chart(const v1::ScorecardLine& line) {
   for (const auto& [value, cls] : refs) {
     absl::StrAppend(&svg, "<line class=\"ref ref-", cls, "\" x1=\"", kLeft, "\" x2=\"", kW - kRight,
                     "\" y1=\"", y(value), "\" y2=\"", y(value), "\"><title>",
-                    cls == "sn" ? "Statistical neighbour average " : "Target ", Num(value),
+                    cls == "sn" ? "Statistical neighbour average " : "Target ", PlainNumber(value),
                     "</title></line>");
   }
   std::string points;
@@ -191,8 +114,8 @@ std::string Chart(const v1::ScorecardLine& line) {
                     "\" text-anchor=\"middle\">", ShortMonth(line.months(i).month()), "</text>");
   }
   absl::StrAppend(&svg, "<text class=\"axis\" x=\"", kLeft - 4, "\" y=\"", y(hi - pad) + 4,
-                  "\" text-anchor=\"end\">", Num(hi - pad), "</text>", "<text class=\"axis\" x=\"",
-                  kLeft - 4, "\" y=\"", y(lo + pad) + 4, "\" text-anchor=\"end\">", Num(lo + pad),
+                  "\" text-anchor=\"end\">", PlainNumber(hi - pad), "</text>", "<text class=\"axis\" x=\"",
+                  kLeft - 4, "\" y=\"", y(lo + pad) + 4, "\" text-anchor=\"end\">", PlainNumber(lo + pad),
                   "</text></svg>");
   return svg;
 }
@@ -220,12 +143,6 @@ svg .axis { font-size: 9px; fill: #444; }
 @media print { body { margin: 0; } section.detail { page-break-before: always; } article { page-break-inside: avoid; } }
 )css";
 
-// The summary's comparators (scorecard.h), or an empty set.
-const v1::ComparatorFigures& Headline(const v1::ScorecardLine& line) {
-  static const v1::ComparatorFigures kNone;
-  const v1::ComparatorFigures* c = HeadlineComparators(line);
-  return c != nullptr ? *c : kNone;
-}
 
 // A line's benchmarks: one row each for the published comparators and the
 // computed ones (year and month), with gaps from the in-month value.
@@ -257,7 +174,7 @@ std::string BenchmarkTable(const v1::ScorecardLine& l) {
       << "</td><td class=\"n\">"
       << Fig(l, c->has_gap_national_average(), c->gap_national_average()) << "</td><td>";
     if (c->rank() > 0) {
-      h << benchmarks::BandLetter(c->quartile()) << " (" << c->rank() << " of " << c->rank_of() << ")";
+      h << QuartileBandWord(c->quartile()) << " (" << c->rank() << " of " << c->rank_of() << ")";
     } else {
       h << "-";
     }
@@ -308,10 +225,10 @@ std::string RenderHtml(const v1::ReportDocument& doc) {
   if (card.has_as_of()) {
     h << " as it stood at "
       << absl::FormatTime("%Y-%m-%d %H:%M UTC",
-                          absl::FromUnixSeconds(card.as_of().seconds()), absl::UTCTimeZone());
+                          TimeFromProto(card.as_of()), absl::UTCTimeZone());
   }
   h << "; generated "
-    << absl::FormatTime("%Y-%m-%d %H:%M UTC", absl::FromUnixSeconds(doc.generated_at().seconds()),
+    << absl::FormatTime("%Y-%m-%d %H:%M UTC", TimeFromProto(doc.generated_at()),
                         absl::UTCTimeZone())
     << ".</p></header>";
 
@@ -333,7 +250,7 @@ std::string RenderHtml(const v1::ReportDocument& doc) {
     h << "<tr class=\"section\"><th colspan=\"" << columns << "\">" << HtmlEscape(section)
       << "</th></tr>";
     for (const v1::ScorecardLine* l : lines) {
-      const Bands bands = BandsOf(*l);
+      const TargetBands bands = BandsOf(*l);
       h << "<tr data-code=\"" << HtmlEscape(l->code()) << "\"><td>" << HtmlEscape(l->code())
         << "</td><td>" << HtmlEscape(l->title()) << "</td><td>" << PolarityText(l->polarity())
         << "</td>";
@@ -349,7 +266,7 @@ std::string RenderHtml(const v1::ReportDocument& doc) {
       for (const auto& o : l->outturns()) {
         h << "<td class=\"n\">" << Fig(*l, o.has_value(), o.value()) << "</td>";
       }
-      const v1::ComparatorFigures& c = Headline(*l);
+      const v1::ComparatorFigures& c = HeadlineOrNone(*l);
       const char* computed = c.source() == v1::COMPARATOR_SOURCE_COMPUTED ? "*" : "";
       h << "<td class=\"n\">" << Fig(*l, c.has_sn_average(), c.sn_average()) << computed << "</td>"
         << "<td class=\"n\">" << Fig(*l, c.has_best_sn(), c.best_sn()) << "</td>"
@@ -371,13 +288,22 @@ std::string RenderHtml(const v1::ReportDocument& doc) {
                                                  : doc.escalations_note())
       << "</p>";
   } else {
-    h << "<table id=\"escalations\"><thead><tr><th>Month</th><th>Stage 1</th><th>Stage 2</th>"
-         "<th>Stage 3</th><th>Stage 4</th><th>CAFCASS referral</th></tr></thead><tbody>";
+    // A column per stage of the escalation service's ladder; its referral
+    // stage counts the referrals, which have their own column.
+    const v1::MonthStageCounts& first = doc.escalations(0);
+    std::vector<int32_t> shown;
+    for (const v1::StageCount& s : first.stages()) {
+      if (!s.referral()) shown.push_back(s.stage());
+    }
+    h << "<table id=\"escalations\"><thead><tr><th>Month</th>";
+    for (int32_t stage : shown) h << "<th>Stage " << stage << "</th>";
+    h << "<th>CAFCASS referral</th></tr></thead><tbody>";
     for (const v1::MonthStageCounts& m : doc.escalations()) {
-      h << "<tr><td>" << ShortMonth(m.month()) << "</td><td class=\"n\">" << m.stage_1()
-        << "</td><td class=\"n\">" << m.stage_2() << "</td><td class=\"n\">" << m.stage_3()
-        << "</td><td class=\"n\">" << m.stage_4() << "</td><td class=\"n\">"
-        << m.cafcass_referral() << "</td></tr>";
+      h << "<tr><td>" << ShortMonth(m.month()) << "</td>";
+      for (int32_t stage : shown) {
+        h << "<td class=\"n\">" << StageCount(m, stage).value_or(0) << "</td>";
+      }
+      h << "<td class=\"n\">" << m.cafcass_referral() << "</td></tr>";
     }
     h << "</tbody></table>";
   }
@@ -389,7 +315,7 @@ std::string RenderHtml(const v1::ReportDocument& doc) {
     if (c != commentary.end()) {
       h << "<div class=\"commentary\">" << HtmlEscape(c->second->text()) << "</div>"
         << "<p class=\"muted\">Commentary by " << HtmlEscape(c->second->author()) << ", "
-        << absl::FormatTime("%Y-%m-%d", absl::FromUnixSeconds(c->second->updated_at().seconds()),
+        << absl::FormatTime("%Y-%m-%d", TimeFromProto(c->second->updated_at()),
                             absl::UTCTimeZone())
         << "</p>";
     } else {
@@ -443,241 +369,6 @@ std::string RenderHtml(const v1::ReportDocument& doc) {
   }
   h << "</body></html>\n";
   return h.str();
-}
-
-std::string RenderCsv(const v1::ReportDocument& doc) {
-  const v1::Scorecard& card = doc.scorecard();
-  auto field = [](absl::string_view text) {
-    if (text.find_first_of(",\"\r\n") == absl::string_view::npos) return std::string(text);
-    return absl::StrCat("\"", absl::StrReplaceAll(text, {{"\"", "\"\""}}), "\"");
-  };
-  std::vector<std::string> header = {"section", "code", "title", "good_performance_is"};
-  const std::vector<std::string> last3 = LastMonths(card.month(), 3);
-  for (const std::string& m : last3) header.push_back(m);
-  for (const char* c : {"ytd", "dot", "rag", "red", "amber", "green"}) header.emplace_back(c);
-  if (!card.lines().empty()) {
-    for (const auto& o : card.lines(0).outturns()) header.push_back(o.financial_year());
-  }
-  for (const char* c : {"sn_average", "best_sn", "national_average", "top_quartile_threshold",
-                        "comparator_year", "comparator_source", "quartile", "rank", "flags"}) {
-    header.emplace_back(c);
-  }
-  std::string out = absl::StrJoin(header, ",") + "\n";
-  for (const v1::ScorecardLine& l : card.lines()) {
-    std::vector<std::string> row = {field(l.section()), field(l.code()), field(l.title()),
-                                    PolarityText(l.polarity())};
-    for (const std::string& m : last3) {
-      const v1::MonthFigure* f = FigureOf(l, m);
-      row.push_back(f != nullptr && f->has_value() ? FormatFigure(f->value(), l.decimal_places()) : "");
-    }
-    const Bands bands = BandsOf(l);
-    row.push_back(l.has_ytd() ? FormatFigure(l.ytd(), l.decimal_places()) : "");
-    row.push_back(DirectionWord(l.dot()));
-    row.push_back(RagWord(l.rag()));
-    row.push_back(field(bands.red));
-    row.push_back(field(bands.amber));
-    row.push_back(field(bands.green));
-    for (const auto& o : l.outturns()) {
-      row.push_back(o.has_value() ? FormatFigure(o.value(), l.decimal_places()) : "");
-    }
-    const v1::ComparatorFigures& c = Headline(l);
-    for (const auto& [present, v] :
-         {std::pair{c.has_sn_average(), c.sn_average()}, std::pair{c.has_best_sn(), c.best_sn()},
-          std::pair{c.has_national_average(), c.national_average()},
-          std::pair{c.has_top_quartile_threshold(), c.top_quartile_threshold()}}) {
-      row.push_back(present ? FormatFigure(v, l.decimal_places()) : "");
-    }
-    row.push_back(c.financial_year());
-    row.push_back(c.source() == v1::COMPARATOR_SOURCE_COMPUTED    ? "computed"
-                  : c.source() == v1::COMPARATOR_SOURCE_UNSPECIFIED ? ""
-                                                                    : "published");
-    row.push_back(c.rank() > 0 ? benchmarks::BandLetter(c.quartile()) : "");
-    row.push_back(c.rank() > 0 ? absl::StrCat(c.rank(), " of ", c.rank_of()) : "");
-    std::vector<std::string> flags;
-    for (const v1::Flag& f : l.flags()) flags.push_back(f.message());
-    row.push_back(field(absl::StrJoin(flags, "; ")));
-    absl::StrAppend(&out, absl::StrJoin(row, ","), "\n");
-  }
-  return out;
-}
-
-absl::StatusOr<std::string> RenderJson(const v1::ReportDocument& doc) {
-  std::string json;
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.preserve_proto_field_names = true;
-  auto status = google::protobuf::util::MessageToJsonString(doc, &json, options);
-  if (!status.ok()) return absl::InternalError(std::string(status.message()));
-  return json;
-}
-
-absl::StatusOr<std::string> RenderXlsx(const v1::ReportDocument& doc) {
-  const fs::path path = fs::temp_directory_path() /
-                        absl::StrCat("carescore-report-", getpid(), "-",
-                                     absl::ToUnixNanos(absl::Now()), ".xlsx");
-  lxw_workbook* wb = workbook_new(path.c_str());
-  if (wb == nullptr) return absl::InternalError("cannot create the XLSX workbook");
-  lxw_format* bold = workbook_add_format(wb);
-  format_set_bold(bold);
-  const v1::Scorecard& card = doc.scorecard();
-  const std::string csv = RenderCsv(doc);
-
-  // The summary: the CSV's rows, numbers as numbers.
-  lxw_worksheet* summary = workbook_add_worksheet(wb, "Summary");
-  std::istringstream lines(csv);
-  std::string text;
-  lxw_row_t r = 0;
-  auto split = [](const std::string& line) {
-    std::vector<std::string> cells;
-    std::string cell;
-    bool quoted = false;
-    for (size_t i = 0; i < line.size(); ++i) {
-      const char ch = line[i];
-      if (quoted) {
-        if (ch == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-          cell.push_back('"');
-          ++i;
-        } else if (ch == '"') {
-          quoted = false;
-        } else {
-          cell.push_back(ch);
-        }
-      } else if (ch == '"') {
-        quoted = true;
-      } else if (ch == ',') {
-        cells.push_back(cell);
-        cell.clear();
-      } else {
-        cell.push_back(ch);
-      }
-    }
-    cells.push_back(cell);
-    return cells;
-  };
-  while (std::getline(lines, text)) {
-    const std::vector<std::string> cells = split(text);
-    for (size_t c = 0; c < cells.size(); ++c) {
-      char* end = nullptr;
-      const double v = std::strtod(cells[c].c_str(), &end);
-      const auto col = static_cast<lxw_col_t>(c);
-      if (r > 0 && !cells[c].empty() && end != nullptr && *end == '\0') {
-        worksheet_write_number(summary, r, col, v, nullptr);
-      } else {
-        worksheet_write_string(summary, r, col, cells[c].c_str(), r == 0 ? bold : nullptr);
-      }
-    }
-    ++r;
-  }
-  worksheet_set_column(summary, 2, 2, 60, nullptr);
-
-  // A sheet per section: each indicator's months.
-  std::map<std::string, int> used;
-  for (const auto& [section, section_lines] : BySection(card)) {
-    std::string name;
-    for (char ch : section) {
-      if (std::string("[]:*?/\\").find(ch) == std::string::npos) name.push_back(ch);
-    }
-    name = name.substr(0, 28);
-    if (++used[name] > 1) name = absl::StrCat(name.substr(0, 26), " ", used[name]);
-    lxw_worksheet* sheet = workbook_add_worksheet(wb, name.c_str());
-    lxw_row_t row = 0;
-    for (const v1::ScorecardLine* l : section_lines) {
-      worksheet_write_string(sheet, row, 0, absl::StrCat(l->code(), " ", l->title()).c_str(), bold);
-      ++row;
-      worksheet_write_string(sheet, row, 0, "month", bold);
-      worksheet_write_string(sheet, row, 1, "value", bold);
-      worksheet_write_string(sheet, row, 2, "numerator", bold);
-      worksheet_write_string(sheet, row, 3, "denominator", bold);
-      ++row;
-      for (const v1::MonthFigure& f : l->months()) {
-        worksheet_write_string(sheet, row, 0, f.month().c_str(), nullptr);
-        if (f.has_value()) worksheet_write_number(sheet, row, 1, f.value(), nullptr);
-        if (f.has_numerator()) worksheet_write_number(sheet, row, 2, f.numerator(), nullptr);
-        if (f.has_denominator()) worksheet_write_number(sheet, row, 3, f.denominator(), nullptr);
-        ++row;
-      }
-      ++row;
-    }
-    worksheet_set_column(sheet, 0, 0, 14, nullptr);
-  }
-  const lxw_error closed = workbook_close(wb);
-  if (closed != LXW_NO_ERROR) {
-    fs::remove(path);
-    return absl::InternalError(absl::StrCat("writing the XLSX failed: ", lxw_strerror(closed)));
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  fs::remove(path);
-  return bytes.str();
-}
-
-absl::StatusOr<std::string> RenderPdf(const std::string& html, const std::string& chromium,
-                                      absl::Duration timeout) {
-  std::error_code ec;
-  const fs::path dir = fs::temp_directory_path() /
-                       absl::StrCat("carescore-pdf-", getpid(), "-", absl::ToUnixNanos(absl::Now()));
-  fs::create_directories(dir / "profile", ec);
-  if (ec) return absl::InternalError(absl::StrCat("cannot make a temp folder: ", ec.message()));
-  const fs::path in = dir / "report.html";
-  const fs::path out = dir / "report.pdf";
-  {
-    std::ofstream f(in, std::ios::binary);
-    f << html;
-  }
-  // The flags keep Chromium from reaching for the network, which is closed
-  // here, and from needing a sandbox, which root in a container lacks.
-  std::vector<std::string> args = {chromium,
-                                   "--headless",
-                                   "--no-sandbox",
-                                   "--disable-gpu",
-                                   "--disable-dev-shm-usage",
-                                   "--disable-background-networking",
-                                   "--disable-component-update",
-                                   "--disable-sync",
-                                   "--no-first-run",
-                                   "--no-pdf-header-footer",
-                                   absl::StrCat("--user-data-dir=", (dir / "profile").string()),
-                                   absl::StrCat("--print-to-pdf=", out.string()),
-                                   absl::StrCat("file://", in.string())};
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-  pid_t pid = 0;
-  const int spawned = posix_spawnp(&pid, chromium.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (spawned != 0) {
-    fs::remove_all(dir, ec);
-    return absl::UnavailableError(absl::StrCat("cannot run ", chromium, " to make the PDF (",
-                                               std::strerror(spawned),
-                                               "); install Debian's chromium package"));
-  }
-  const absl::Time deadline = absl::Now() + timeout;
-  int status = 0;
-  while (true) {
-    const pid_t done = waitpid(pid, &status, WNOHANG);
-    if (done == pid) break;
-    if (absl::Now() > deadline) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      fs::remove_all(dir, ec);
-      return absl::DeadlineExceededError("Chromium took too long to print the PDF");
-    }
-    absl::SleepFor(absl::Milliseconds(50));
-  }
-  std::ifstream pdf(out, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << pdf.rdbuf();
-  fs::remove_all(dir, ec);
-  const std::string result = bytes.str();
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || result.rfind("%PDF", 0) != 0) {
-    return absl::UnavailableError("Chromium did not produce a PDF");
-  }
-  return result;
 }
 
 }  // namespace carescore::reports

@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""GetScorecard decoded by clients this project did not write: Node's
+@grpc/grpc-js with @grpc/proto-loader (protobufjs 7, which keeps only the
+last occurrence of a repeated embedded message) and Python's grpcio, each
+with code generated from protos/ alone, against the real carescored loaded
+with the Rotherham sample by the real carescore CLI. Each client asks for
+LA 372's October 2018 scorecard twice: a miss, then a hit. Every line is
+checked against the sample file.
+
+carescored is started twice: with no version lease for the loading and the
+Python client (its hit is found after asking for the versions), then with a
+long lease for the Node client (its hit is answered on gRPC's thread without
+asking): both of the edge's hit paths.
+
+Usage: scorecard_clients_test.py BIN_DIR SAMPLES_DIR ENGLAND_DIR PROJECT_DIR
+"""
+
+import csv
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+BIN_DIR, SAMPLES, ENGLAND, PROJECT = sys.argv[1:5]
+del sys.argv[1:5]
+PROTOS = os.path.join(PROJECT, "protos")
+HERE = os.path.dirname(os.path.abspath(__file__))
+LA, MONTH = "372", "2018-10"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Carescored:
+    """The real carescored on a free port; always stopped by stop()."""
+
+    def __init__(self, data_dir, lease_ms):
+        self.address = f"127.0.0.1:{free_port()}"
+        self.log_path = os.path.join(data_dir, f"carescored-{lease_ms}.log")
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(
+                [os.path.join(BIN_DIR, "carescored"), "--listen", self.address,
+                 "--data-dir", data_dir, "--version-lease-ms", str(lease_ms)],
+                stdout=log, stderr=log)
+        host, port = self.address.split(":")
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("carescored exited early: " + self.log())
+            try:
+                with socket.create_connection((host, int(port)), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError("carescored did not start: " + self.log())
+
+    def log(self):
+        with open(self.log_path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def expected_lines():
+    """The sample's October 2018 values for LA 372, by code: every indicator
+    with a monthly value in the last financial year or this one so far (None
+    for a code with no October value)."""
+    by_code = {}
+    with open(os.path.join(SAMPLES, "monthly_values.csv"), newline="") as f:
+        for row in csv.DictReader(f):
+            if row["la_code"] != LA or not "2017-04" <= row["period"] <= MONTH:
+                continue
+            by_code.setdefault(row["code"], None)
+            if row["period"] == MONTH and row["value"] != "":
+                by_code[row["code"]] = float(row["value"])
+    return by_code
+
+
+class ScorecardClientsTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="carescore-clients-")
+        cls.data_dir = os.path.join(cls.tmp, "data")
+        os.makedirs(cls.data_dir)
+        server = Carescored(cls.data_dir, lease_ms=0)
+        try:
+            for args in (
+                    ["import", "las", f"{ENGLAND}/local_authorities.csv"],
+                    ["import", "indicators", f"{SAMPLES}/indicators.csv", "--year", "2018-19"],
+                    ["import", "values", f"{SAMPLES}/monthly_values.csv"],
+                    ["import", "outturns", f"{SAMPLES}/annual_outturns.csv"],
+                    ["import", "neighbours", f"{ENGLAND}/statistical_neighbours_2025.csv",
+                     "--model", "2025"],
+                    ["import", "benchmarks", f"{SAMPLES}/published_benchmarks.csv",
+                     "--year", "2016-17"]):
+                r = subprocess.run([os.path.join(BIN_DIR, "carescore"), "--server",
+                                    server.address, *args],
+                                   capture_output=True, text=True, timeout=300)
+                if r.returncode != 0:
+                    raise AssertionError(f"carescore {' '.join(args)} failed: {r.stderr}")
+        finally:
+            server.stop()
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def run_client(self, command, lease_ms):
+        """A fresh carescored (so the first call is a miss), then the client."""
+        server = Carescored(self.data_dir, lease_ms)
+        try:
+            r = subprocess.run([*command, server.address, PROTOS, LA, MONTH, "2"],
+                               capture_output=True, text=True, timeout=300,
+                               cwd=PROJECT)
+        finally:
+            server.stop()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return [json.loads(line) for line in r.stdout.splitlines() if line.strip()]
+
+    def check_miss_then_hit(self, responses):
+        expected = expected_lines()
+        self.assertEqual(len(expected), 39)
+        self.assertEqual([r["cache"] for r in responses], ["miss", "hit"])
+        for response in responses:
+            with self.subTest(cache=response["cache"]):
+                self.assertEqual((response["la_code"], response["la_name"], response["month"]),
+                                 (LA, "Rotherham", MONTH))
+                lines = {line["code"]: line for line in response["lines"]}
+                self.assertEqual(len(response["lines"]), 39)
+                self.assertEqual(sorted(lines), sorted(expected))
+                for code, value in expected.items():
+                    if value is None:
+                        self.assertIsNone(lines[code]["value"], code)
+                    else:
+                        self.assertAlmostEqual(lines[code]["value"], value, places=9, msg=code)
+                self.assertEqual(lines["6.8"]["rag"], "RAG_RED")        # 89.9 < 90
+                self.assertEqual(lines["8.2"]["rag"], "RAG_AMBER")
+                self.assertEqual(lines["6.2"]["dot"], "DIRECTION_DECLINING")
+                self.assertEqual(lines["6.1"]["dot"], "DIRECTION_INCREASE")
+        self.assertEqual(responses[0]["lines"], responses[1]["lines"])
+        return responses
+
+    def test_node_grpc_js_with_proto_loader(self):
+        if not os.path.isdir(os.path.join(PROJECT, "node_modules", "@grpc", "proto-loader")):
+            self.fail("node_modules is missing: run `npm ci` in " + PROJECT)
+        node = shutil.which("node")
+        self.assertIsNotNone(node, "node is not on PATH")
+        self.check_miss_then_hit(self.run_client(
+            [node, os.path.join(HERE, "scorecard_client.js")], lease_ms=10000))
+
+    def test_python_grpcio(self):
+        self.check_miss_then_hit(self.run_client(
+            [sys.executable, os.path.join(HERE, "scorecard_client.py")], lease_ms=0))
+
+
+if __name__ == "__main__":
+    unittest.main()
