@@ -4,8 +4,8 @@
 #include <sstream>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 
 namespace carescore {
@@ -46,8 +46,8 @@ bool IsValidUtf8(absl::string_view text, size_t& bad_offset) {
       cp = (cp << 6) | (cc & 0x3FU);
     }
     // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8.
-    const bool overlong = (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-                          (len == 4 && cp < 0x10000);
+    const bool overlong =
+        (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
     if (overlong || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
       bad_offset = i;
       return false;
@@ -76,9 +76,9 @@ absl::StatusOr<CsvTable> CsvTable::Parse(absl::string_view text, absl::string_vi
   if (!IsValidUtf8(text, bad)) {
     int line = 1;
     for (size_t i = 0; i < bad; ++i) line += text[i] == '\n' ? 1 : 0;
-    return absl::InvalidArgumentError(absl::StrCat(
-        name, ": line ", line, ": the file is not UTF-8 (byte ", bad + 1,
-        "); save it as CSV UTF-8"));
+    return absl::InvalidArgumentError(absl::StrCat(name, ": line ", line,
+                                                   ": the file is not UTF-8 (byte ", bad + 1,
+                                                   "); save it as CSV UTF-8"));
   }
 
   std::vector<CsvRow> records;
@@ -141,8 +141,8 @@ absl::StatusOr<CsvTable> CsvTable::Parse(absl::string_view text, absl::string_vi
         break;
       default:
         if (field_was_quoted) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              name, ": line ", line, ": text after a closing quote"));
+          return absl::InvalidArgumentError(
+              absl::StrCat(name, ": line ", line, ": text after a closing quote"));
         }
         field.push_back(c);
         record_has_content = true;
@@ -171,9 +171,9 @@ absl::StatusOr<CsvTable> CsvTable::Parse(absl::string_view text, absl::string_vi
   }
   for (size_t r = 1; r < records.size(); ++r) {
     if (records[r].fields.size() != table.header_.size()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          name, ": line ", records[r].line, ": ", records[r].fields.size(), " fields, but the header has ",
-          table.header_.size()));
+      return absl::InvalidArgumentError(
+          absl::StrCat(name, ": line ", records[r].line, ": ", records[r].fields.size(),
+                       " fields, but the header has ", table.header_.size()));
     }
     table.rows_.push_back(std::move(records[r]));
   }

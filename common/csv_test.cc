@@ -7,7 +7,8 @@ namespace {
 
 TEST(CsvTest, ParsesQuotedFieldsAndLineNumbers) {
   absl::StatusOr<CsvTable> t = CsvTable::Parse(
-      "code,title,unit\r\n6.2,\"Rate per 10,000\",rate_per_10k\r\n\r\n6.3,\"Two\nlines, \"\"quoted\"\"\",count\n",
+      "code,title,unit\r\n6.2,\"Rate per 10,000\",rate_per_10k\r\n\r\n6.3,\"Two\nlines, "
+      "\"\"quoted\"\"\",count\n",
       "x.csv");
   ASSERT_TRUE(t.ok()) << t.status();
   ASSERT_EQ(t->rows().size(), 2u);
@@ -33,7 +34,10 @@ TEST(CsvTest, RejectsEmptyFile) {
 }
 
 TEST(CsvTest, RejectsNonUtf8WithLine) {
-  absl::StatusOr<CsvTable> t = CsvTable::Parse("la_code,name\n372,Rotherham\n373,Sh\xe9" "ffield\n", "latin1.csv");
+  absl::StatusOr<CsvTable> t = CsvTable::Parse(
+      "la_code,name\n372,Rotherham\n373,Sh\xe9"
+      "ffield\n",
+      "latin1.csv");
   ASSERT_FALSE(t.ok());
   EXPECT_NE(t.status().message().find("line 3"), absl::string_view::npos) << t.status();
   EXPECT_NE(t.status().message().find("UTF-8"), absl::string_view::npos);

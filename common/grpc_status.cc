@@ -1,9 +1,9 @@
 #include "common/grpc_status.h"
 
-#include "absl/types/optional.h"
 #include <string>
 
 #include "absl/strings/cord.h"
+#include "absl/types/optional.h"
 #include "common/row_errors.h"
 #include "google/rpc/status.pb.h"
 
@@ -26,8 +26,7 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
 
 absl::Status FromGrpcStatus(const grpc::Status& status) {
   if (status.ok()) return absl::OkStatus();
-  absl::Status result(static_cast<absl::StatusCode>(status.error_code()),
-                      status.error_message());
+  absl::Status result(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
   google::rpc::Status details;
   if (!status.error_details().empty() && details.ParseFromString(status.error_details())) {
     for (const google::protobuf::Any& any : details.details()) {

@@ -39,7 +39,6 @@ bool YesNo(absl::string_view text, bool if_empty) {
   return lower == "yes" || lower == "y" || lower == "true" || lower == "1";
 }
 
-
 }  // namespace
 
 absl::StatusOr<std::vector<v1::LocalAuthority>> ParseLocalAuthorities(const CsvTable& table) {
@@ -70,8 +69,7 @@ absl::StatusOr<std::vector<v1::LocalAuthority>> ParseLocalAuthorities(const CsvT
   return out;
 }
 
-absl::StatusOr<Catalogue> ParseCatalogue(const CsvTable& table,
-                                         std::optional<FinancialYear> year,
+absl::StatusOr<Catalogue> ParseCatalogue(const CsvTable& table, std::optional<FinancialYear> year,
                                          const std::string& la_code) {
   absl::Status columns =
       table.RequireColumns({"code", "section", "title", "polarity", "unit", "period_type"});
@@ -118,7 +116,8 @@ absl::StatusOr<Catalogue> ParseCatalogue(const CsvTable& table,
       if (absl::SimpleAtoi(places, &dp)) {
         ind.set_decimal_places(dp);
       } else {
-        errors.Add(row.line, "decimal_places", absl::StrCat("\"", places, "\" is not a whole number"));
+        errors.Add(row.line, "decimal_places",
+                   absl::StrCat("\"", places, "\" is not a whole number"));
       }
     }
     CheckIndicator(ind, row.line, errors);
@@ -180,8 +179,7 @@ absl::StatusOr<Catalogue> ParseCatalogue(const CsvTable& table,
 
 absl::StatusOr<std::vector<v1::ValueInput>> ParseValues(const CsvTable& table,
                                                         PeriodColumn period) {
-  const std::string period_column =
-      period == PeriodColumn::kMonth ? "period" : "financial_year";
+  const std::string period_column = period == PeriodColumn::kMonth ? "period" : "financial_year";
   absl::Status columns = table.RequireColumns({"la_code", "code", period_column, "value"});
   if (!columns.ok()) return columns;
   RowErrors errors;
@@ -252,9 +250,9 @@ absl::StatusOr<std::vector<v1::Neighbour>> ParseNeighbours(const CsvTable& table
 
 absl::StatusOr<std::vector<v1::PublishedComparator>> ParsePublishedComparators(
     const CsvTable& table, std::optional<FinancialYear> year) {
-  absl::Status columns = table.RequireColumns(
-      {"la_code", "code", "statistical_neighbour_average", "best_statistical_neighbour",
-       "national_average", "national_top_quartile_threshold"});
+  absl::Status columns = table.RequireColumns({"la_code", "code", "statistical_neighbour_average",
+                                               "best_statistical_neighbour", "national_average",
+                                               "national_top_quartile_threshold"});
   if (!columns.ok()) return columns;
   RowErrors errors;
   std::vector<v1::PublishedComparator> out;

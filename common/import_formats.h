@@ -50,15 +50,13 @@ struct Catalogue {
 // a thresholds target, every range indicator with a range gets a range
 // target, and every other rated indicator an explicit "no target" for that
 // year; `la_code` (optional) makes them that LA's own.
-absl::StatusOr<Catalogue> ParseCatalogue(const CsvTable& table,
-                                         std::optional<FinancialYear> year,
+absl::StatusOr<Catalogue> ParseCatalogue(const CsvTable& table, std::optional<FinancialYear> year,
                                          const std::string& la_code);
 
 enum class PeriodColumn { kMonth, kFinancialYear };
 
 // Each input's `row` is its file line.
-absl::StatusOr<std::vector<v1::ValueInput>> ParseValues(const CsvTable& table,
-                                                        PeriodColumn period);
+absl::StatusOr<std::vector<v1::ValueInput>> ParseValues(const CsvTable& table, PeriodColumn period);
 
 // Each neighbour's `row` is its file line.
 absl::StatusOr<std::vector<v1::Neighbour>> ParseNeighbours(const CsvTable& table);

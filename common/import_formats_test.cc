@@ -105,8 +105,8 @@ TEST(ImportFormatsTest, BadRowsAreAllNamed) {
 }
 
 TEST(ImportFormatsTest, DashIsMissingNotZero) {
-  absl::StatusOr<CsvTable> t = CsvTable::Parse(
-      "la_code,code,period,value\n372,6.8,2018-07,-\n372,6.8,2018-08,\n", "v.csv");
+  absl::StatusOr<CsvTable> t =
+      CsvTable::Parse("la_code,code,period,value\n372,6.8,2018-07,-\n372,6.8,2018-08,\n", "v.csv");
   absl::StatusOr<std::vector<v1::ValueInput>> v = ParseValues(*t, PeriodColumn::kMonth);
   ASSERT_TRUE(v.ok());
   ASSERT_EQ(v->size(), 2u);

@@ -47,8 +47,8 @@ absl::Status ConfigureLogging(absl::string_view format, absl::string_view level)
     return absl::InvalidArgumentError(absl::StrCat(
         "unknown log level \"", level, "\": expected trace, debug, info, warn, error or off"));
   }
-  auto logger = std::make_shared<spdlog::logger>(
-      "carescore", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  auto logger = std::make_shared<spdlog::logger>("carescore",
+                                                 std::make_shared<spdlog::sinks::stderr_sink_mt>());
   if (format == "json") {
     logger->set_formatter(std::make_unique<JsonFormatter>());
   } else if (format == "text") {

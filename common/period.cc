@@ -79,14 +79,13 @@ absl::StatusOr<FinancialYear> FinancialYear::Parse(absl::string_view text) {
   int end = 0;
   if (text.size() != 7 || text[4] != '-' || !ParseDigits(text.substr(0, 4), start) ||
       !ParseDigits(text.substr(5, 2), end)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "malformed financial year \"", text, "\": expected YYYY-YY, e.g. 2018-19"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("malformed financial year \"", text, "\": expected YYYY-YY, e.g. 2018-19"));
   }
   if ((start + 1) % 100 != end) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("malformed financial year \"", text, "\": a financial year runs April ",
-                     start, " to March ", start + 1, ", so it is written ",
-                     FinancialYear(start).ToString()));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "malformed financial year \"", text, "\": a financial year runs April ", start,
+        " to March ", start + 1, ", so it is written ", FinancialYear(start).ToString()));
   }
   if (start < 1900 || start > 2998) {
     return absl::InvalidArgumentError(

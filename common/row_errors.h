@@ -14,8 +14,7 @@
 namespace carescore {
 
 // The type URL under which ToStatus() attaches a google.rpc.BadRequest.
-inline constexpr absl::string_view kBadRequestTypeUrl =
-    "type.googleapis.com/google.rpc.BadRequest";
+inline constexpr absl::string_view kBadRequestTypeUrl = "type.googleapis.com/google.rpc.BadRequest";
 
 struct FieldViolation {
   int row;  // 1-based; 0 for a problem with the request as a whole.

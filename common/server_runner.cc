@@ -69,8 +69,7 @@ absl::Status ServeUntilSignal(const ServerOptions& options,
                absl::ToDoubleSeconds(options.grace));
   health->SetServingStatus(false);
   for (const HostedService& hosted : services) health->SetServingStatus(hosted.name, false);
-  server->Shutdown(std::chrono::system_clock::now() +
-                   absl::ToChronoMilliseconds(options.grace));
+  server->Shutdown(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(options.grace));
   server->Wait();
   spdlog::info("stopped");
   return absl::OkStatus();

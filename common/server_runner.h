@@ -45,9 +45,9 @@ void BlockShutdownSignals();
 // once the server has started and before health says SERVING, with the
 // server (for its in-process channel) and the bound port. Unavailable if the
 // address cannot be bound.
-[[nodiscard]] absl::Status ServeUntilSignal(const ServerOptions& options,
-                                            const std::vector<HostedService>& services,
-                                            const std::function<void(grpc::Server&, int port)>& on_started = {});
+[[nodiscard]] absl::Status ServeUntilSignal(
+    const ServerOptions& options, const std::vector<HostedService>& services,
+    const std::function<void(grpc::Server&, int port)>& on_started = {});
 
 }  // namespace carescore
 

@@ -33,9 +33,8 @@ TEST(SingleFlightTest, ConcurrentMissesComputeOnce) {
 
 TEST(SingleFlightTest, ErrorsAreSharedAndNotKept) {
   SingleFlight flights;
-  auto failed = flights.Do("key", []() -> absl::StatusOr<std::string> {
-    return absl::UnavailableError("down");
-  });
+  auto failed = flights.Do(
+      "key", []() -> absl::StatusOr<std::string> { return absl::UnavailableError("down"); });
   EXPECT_EQ(failed.status().code(), absl::StatusCode::kUnavailable);
   // The next call computes again: nothing outlives a computation.
   auto again = flights.Do("key", []() -> absl::StatusOr<std::string> { return std::string("up"); });

@@ -116,9 +116,9 @@ std::optional<double> SqliteStatement::ColumnOptionalDouble(int i) const {
 
 absl::StatusOr<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path) {
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     absl::Status status = SqliteError(raw, rc, absl::StrCat("cannot open database ", path));
     sqlite3_close(raw);
@@ -126,10 +126,10 @@ absl::StatusOr<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path
   }
   auto db = std::unique_ptr<SqliteDb>(new SqliteDb(raw));
   sqlite3_busy_timeout(raw, 5000);
-  absl::Status pragmas = db->Exec(
-      path == ":memory:" ? "PRAGMA foreign_keys=ON;"
-                         : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                           "PRAGMA foreign_keys=ON;");
+  absl::Status pragmas =
+      db->Exec(path == ":memory:" ? "PRAGMA foreign_keys=ON;"
+                                  : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                                    "PRAGMA foreign_keys=ON;");
   if (!pragmas.ok()) return pragmas;
   return db;
 }
@@ -170,8 +170,7 @@ absl::StatusOr<SqliteStatement> SqliteDb::Prepare(absl::string_view sql) {
     return SqliteStatement(db_, kept, this);
   }
   sqlite3_stmt* stmt = nullptr;
-  const int rc =
-      sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
   if (rc != SQLITE_OK) return SqliteError(db_, rc, absl::StrCat("sqlite prepare ", sql));
   if (stmt == nullptr) return SqliteStatement(db_, stmt);  // Only a comment or spaces.
   return SqliteStatement(db_, stmt, this);
@@ -208,9 +207,9 @@ absl::Status MigrateSchema(SqliteDb& db, absl::string_view store,
   if (!version.ok()) return version.status();
   const int known = static_cast<int>(migrations.size());
   if (*version > known) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the ", store, " database has schema version ", *version, "; this build knows up to ",
-        known, ": upgrade carescore"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the ", store, " database has schema version ", *version,
+                     "; this build knows up to ", known, ": upgrade carescore"));
   }
   for (int v = *version; v < known; ++v) {
     SqliteTransaction tx(db);

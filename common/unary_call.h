@@ -47,9 +47,9 @@ class UnaryCaller {
 
   // Unavailable while the slot has no channel; otherwise the call's status.
   template <typename Request, typename Response>
-  absl::StatusOr<Response> Call(
-      grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-      const Request& request) {
+  absl::StatusOr<Response> Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                                             Response*),
+                                const Request& request) {
     absl::StatusOr<Stub*> stub = GetStub();
     if (!stub.ok()) return Prefixed(stub.status());
     Response response;

@@ -8,8 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/measure.h"
-#include "common/words.h"
 #include "common/period.h"
+#include "common/words.h"
 
 namespace carescore {
 namespace {
@@ -34,7 +34,8 @@ bool CheckFinite(const char* field, bool present, double v, int row, RowErrors& 
 bool IsLaCode(absl::string_view code) { return code.size() == 3 && AllDigits(code); }
 
 bool IsOnsCode(absl::string_view code) {
-  return code.size() == 9 && (code[0] == 'E' || code[0] == 'W' || code[0] == 'S' || code[0] == 'N') &&
+  return code.size() == 9 &&
+         (code[0] == 'E' || code[0] == 'W' || code[0] == 'S' || code[0] == 'N') &&
          AllDigits(code.substr(1));
 }
 
@@ -220,8 +221,8 @@ bool CheckValueInput(const v1::Indicator& indicator, const v1::ValueInput& input
   }
   // Every non-finite field is reported, so no short-circuit.
   bool ok_numbers = CheckFinite("value", input.has_value(), input.value(), row, errors);
-  ok_numbers = CheckFinite("numerator", input.has_numerator(), input.numerator(), row, errors) &&
-               ok_numbers;
+  ok_numbers =
+      CheckFinite("numerator", input.has_numerator(), input.numerator(), row, errors) && ok_numbers;
   ok_numbers =
       CheckFinite("denominator", input.has_denominator(), input.denominator(), row, errors) &&
       ok_numbers;

@@ -30,9 +30,7 @@ v1::ValueInput Input(const char* month, std::optional<double> value,
   return in;
 }
 
-std::string FirstField(const RowErrors& e) {
-  return e.empty() ? "" : e.violations().front().field;
-}
+std::string FirstField(const RowErrors& e) { return e.empty() ? "" : e.violations().front().field; }
 
 TEST(ValueValidationTest, AcceptsPublishedFigures) {
   RowErrors errors;
@@ -66,14 +64,13 @@ TEST(ValueValidationTest, RejectsBadNumbers) {
     v1::ValueInput input;
     const char* field;
   };
-  for (const Case& c : {Case{Input("2018-10", 100.5), "value"},
-                        Case{Input("2018-10", -1), "value"},
-                        Case{Input("2018-10", 50, 3, 2), "numerator"},
-                        Case{Input("2018-10", 0, 0, 0), "denominator"},
-                        Case{Input("2018-10", 0, 0, -4), "denominator"},
-                        Case{Input("2018-10", 50, 1), "denominator"},
-                        Case{Input("2018-13", 50), "period"},
-                        Case{Input("2018-10", std::nan("")), "value"}}) {
+  for (const Case& c :
+       {Case{Input("2018-10", 100.5), "value"}, Case{Input("2018-10", -1), "value"},
+        Case{Input("2018-10", 50, 3, 2), "numerator"},
+        Case{Input("2018-10", 0, 0, 0), "denominator"},
+        Case{Input("2018-10", 0, 0, -4), "denominator"},
+        Case{Input("2018-10", 50, 1), "denominator"}, Case{Input("2018-13", 50), "period"},
+        Case{Input("2018-10", std::nan("")), "value"}}) {
     RowErrors errors;
     EXPECT_FALSE(CheckValueInput(ind, c.input, 1, errors)) << c.input.ShortDebugString();
     EXPECT_EQ(FirstField(errors), c.field) << c.input.ShortDebugString();

@@ -59,8 +59,9 @@ class LeasedVersions {
   using Clock = std::function<std::chrono::steady_clock::time_point()>;
   using Fetch = std::function<absl::StatusOr<V>(const std::string& key)>;
 
-  LeasedVersions(Fetch fetch, std::function<absl::Duration(const V&)> lease_of,
-                 Clock clock = [] { return std::chrono::steady_clock::now(); })
+  LeasedVersions(
+      Fetch fetch, std::function<absl::Duration(const V&)> lease_of,
+      Clock clock = [] { return std::chrono::steady_clock::now(); })
       : fetch_(std::move(fetch)), lease_of_(std::move(lease_of)), clock_(std::move(clock)) {}
 
   // The held version for `key` if its lease has not lapsed; never fetches.

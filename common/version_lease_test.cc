@@ -37,7 +37,7 @@ TEST(LeasedVersionsTest, HoldsAVersionForItsLeaseFromTheRequest) {
   EXPECT_EQ(fetches, 1);
   now = TimePoint{} + milliseconds(100);
   EXPECT_FALSE(versions.Peek("372").has_value());  // Lapsed.
-  EXPECT_EQ(versions.Get("372")->version, 2);  // Lapsed: asks again.
+  EXPECT_EQ(versions.Get("372")->version, 2);      // Lapsed: asks again.
   EXPECT_EQ(fetches, 2);
   EXPECT_EQ(versions.Get("373")->version, 2);  // Keys are separate.
   EXPECT_EQ(fetches, 3);

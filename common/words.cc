@@ -19,7 +19,8 @@ template <typename E>
 class WordTable {
  public:
   explicit WordTable(std::vector<std::pair<E, std::string>> overrides = {},
-                     std::string unspecified_word = "unspecified") : unspecified_(std::move(unspecified_word)) {
+                     std::string unspecified_word = "unspecified")
+      : unspecified_(std::move(unspecified_word)) {
     const google::protobuf::EnumDescriptor* d = google::protobuf::GetEnumDescriptor<E>();
     // Every value's name starts with the UNSPECIFIED value's prefix.
     const std::string& zero = d->FindValueByNumber(0)->name();
@@ -77,17 +78,15 @@ class WordTable {
 
 }  // namespace
 
-#define CARESCORE_ENUM_WORDS_IMPL(Name, Enum, ...)                                     \
-  namespace {                                                                          \
-  const WordTable<Enum>& Name##Table() {                                               \
-    static const auto* const kTable = new WordTable<Enum>(__VA_ARGS__);                \
-    return *kTable;                                                                    \
-  }                                                                                    \
-  }                                                                                    \
-  std::string Name##Word(Enum value) { return Name##Table().Word(value); }             \
-  absl::StatusOr<Enum> Parse##Name(absl::string_view word) {                           \
-    return Name##Table().Parse(word);                                                  \
-  }                                                                                    \
+#define CARESCORE_ENUM_WORDS_IMPL(Name, Enum, ...)                                               \
+  namespace {                                                                                    \
+  const WordTable<Enum>& Name##Table() {                                                         \
+    static const auto* const kTable = new WordTable<Enum>(__VA_ARGS__);                          \
+    return *kTable;                                                                              \
+  }                                                                                              \
+  }                                                                                              \
+  std::string Name##Word(Enum value) { return Name##Table().Word(value); }                       \
+  absl::StatusOr<Enum> Parse##Name(absl::string_view word) { return Name##Table().Parse(word); } \
   const std::vector<std::string>& Name##Words() { return Name##Table().Words(); }
 
 CARESCORE_ENUM_WORDS_IMPL(Polarity, v1::Polarity)

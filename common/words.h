@@ -21,9 +21,9 @@
 
 namespace carescore {
 
-#define CARESCORE_ENUM_WORDS(Name, Enum)                                 \
-  std::string Name##Word(Enum value);                                    \
-  absl::StatusOr<Enum> Parse##Name(absl::string_view word);              \
+#define CARESCORE_ENUM_WORDS(Name, Enum)                    \
+  std::string Name##Word(Enum value);                       \
+  absl::StatusOr<Enum> Parse##Name(absl::string_view word); \
   const std::vector<std::string>& Name##Words();
 
 // "high", "low", "info", "range".

@@ -78,8 +78,7 @@ BenchmarkCommands::BenchmarkCommands(CLI::App& app, Client& client, absl::Status
   benchmark->add_option("--model", benchmark_.model, "Neighbour model (default: the latest)");
   benchmark->callback([this, run] { run(Benchmark()); });
 
-  CLI::App* rank =
-      app.add_subcommand("rank", "Every LA with a value, ranked, with quartile bands");
+  CLI::App* rank = app.add_subcommand("rank", "Every LA with a value, ranked, with quartile bands");
   rank->add_option("--code", code_, "Indicator code")->required();
   rank->add_option("--period", period_, "Month, YYYY-MM");
   rank->add_option("--year", year_, "Financial year, YYYY-YY");
@@ -98,19 +97,17 @@ absl::Status BenchmarkCommands::Benchmark() {
   if (!request.ok()) return request.status();
   v1::GetBenchmarkResponse response;
   absl::Status s = client_.Call(client_.benchmarks(), &v1::BenchmarkService::Stub::GetBenchmark,
-                            *request, &response, "benchmark");
+                                *request, &response, "benchmark");
   if (!s.ok()) return s;
   const v1::Benchmark& b = response.benchmark();
   absl::Status printed = PrintTable(client_, BenchmarkTable(b));
   // Context that does not fit the columns goes to stderr, so CSV stays clean.
   if (b.source() == v1::COMPARATOR_SOURCE_COMPUTED && !b.model().empty()) {
-    const v1::SnAggregate sn = b.sn_aggregate() == v1::SN_AGGREGATE_MEDIAN
-                                   ? v1::SN_AGGREGATE_MEDIAN
-                                   : v1::SN_AGGREGATE_MEAN;
+    const v1::SnAggregate sn = b.sn_aggregate() == v1::SN_AGGREGATE_MEDIAN ? v1::SN_AGGREGATE_MEDIAN
+                                                                           : v1::SN_AGGREGATE_MEAN;
     std::cerr << "statistical neighbours: model " << b.model() << ", " << b.sn_count() << " of "
               << b.sn_size() << " with a value, " << SnAggregateWord(sn)
-              << (b.best_sn_la_code().empty() ? "" : ", best is LA " + b.best_sn_la_code())
-              << "\n";
+              << (b.best_sn_la_code().empty() ? "" : ", best is LA " + b.best_sn_la_code()) << "\n";
   }
   for (const std::string& note : b.notes()) std::cerr << "note: " << note << "\n";
   return printed;
@@ -127,8 +124,8 @@ absl::Status BenchmarkCommands::Rank() {
     request.set_financial_year(year_);
   }
   v1::ListRanksResponse response;
-  absl::Status s = client_.Call(client_.benchmarks(), &v1::BenchmarkService::Stub::ListRanks, request,
-                            &response, "rank");
+  absl::Status s = client_.Call(client_.benchmarks(), &v1::BenchmarkService::Stub::ListRanks,
+                                request, &response, "rank");
   if (!s.ok()) return s;
   Table table({"rank", "la_code", "name", "value", "quartile", "rank_of"});
   table.SetPlaces("value", response.decimal_places());
@@ -146,8 +143,8 @@ absl::Status BenchmarkCommands::ListNeighbours() {
   request.set_la_code(la_);
   request.set_model(model_);
   v1::ListNeighboursResponse response;
-  absl::Status s = client_.Call(client_.benchmarks(), &v1::BenchmarkService::Stub::ListNeighbours, request,
-                            &response, "neighbours list");
+  absl::Status s = client_.Call(client_.benchmarks(), &v1::BenchmarkService::Stub::ListNeighbours,
+                                request, &response, "neighbours list");
   if (!s.ok()) return s;
   Table table({"la_code", "neighbour_la_code", "rank", "closeness", "model"});
   for (const auto& n : response.neighbours()) {

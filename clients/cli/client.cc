@@ -36,7 +36,8 @@ void Client::Prepare(grpc::ClientContext& ctx, bool long_running) const {
   ctx.set_deadline(std::chrono::system_clock::now() +
                    std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000)));
   // Who is asking, for the escalation service's access log.
-  if (const std::string actor = Actor(); !actor.empty()) ctx.AddMetadata("x-carescore-actor", actor);
+  if (const std::string actor = Actor(); !actor.empty())
+    ctx.AddMetadata("x-carescore-actor", actor);
 }
 
 std::string Client::Actor() const {
@@ -92,8 +93,8 @@ absl::Status Rpc(const grpc::Status& status, absl::string_view what) {
   }
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
       status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
-    return absl::Status(s.code(), absl::StrCat(what, ": the server did not answer (",
-                                               s.message(), "); is carescored running?"));
+    return absl::Status(s.code(), absl::StrCat(what, ": the server did not answer (", s.message(),
+                                               "); is carescored running?"));
   }
   return absl::Status(s.code(), absl::StrCat(what, ": ", s.message()));
 }
@@ -113,9 +114,8 @@ absl::Status InFile(const absl::Status& s, const std::string& path) {
     absl::StrAppend(&message, "\n(row numbers are file lines; the header is line 1)");
   }
   absl::Status out(s.code(), message);
-  s.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
-    out.SetPayload(url, payload);
-  });
+  s.ForEachPayload(
+      [&](absl::string_view url, const absl::Cord& payload) { out.SetPayload(url, payload); });
   return out;
 }
 

@@ -1,9 +1,9 @@
 // The commands' pure parts: flags into requests, answers into tables.
 
 #include <optional>
-#include <vector>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "clients/cli/benchmark_commands.h"

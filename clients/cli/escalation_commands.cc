@@ -15,8 +15,8 @@ namespace carescore::cli {
 namespace {
 
 const std::vector<std::string> kEscalationColumns = {
-    "id",    "la_code", "child_ref", "stage",  "status", "raised_at",
-    "due_at", "resolve_by", "team", "iro_id", "themes", "audit_id"};
+    "id",     "la_code",    "child_ref", "stage",  "status", "raised_at",
+    "due_at", "resolve_by", "team",      "iro_id", "themes", "audit_id"};
 
 void AddRow(Table& table, const v1::Escalation& e) {
   table.AddRow({e.id(), e.la_code(), e.child_ref(), e.stage(), EscalationStatusWord(e.status()),
@@ -94,7 +94,8 @@ EscalationCommands::EscalationCommands(CLI::App& app, Client& client, absl::Stat
     step->add_option("--note", note_, "Note (required to skip a stage)");
     step->add_option("--at", at_, "RFC 3339 time, or YYYY-MM-DD (default: now)");
     if (k == "escalate") step->add_option("--to-stage", stage_, "Stage to move to");
-    if (k == "resolve") step->add_option("--outcome", outcome_, "What was agreed or done")->required();
+    if (k == "resolve")
+      step->add_option("--outcome", outcome_, "What was agreed or done")->required();
     step->callback([this, run, k] { run(Step(k)); });
   }
 
@@ -114,7 +115,8 @@ EscalationCommands::EscalationCommands(CLI::App& app, Client& client, absl::Stat
   list->add_option("--to", to_, "Raised before (RFC 3339 or YYYY-MM-DD)");
   list->callback([this, run] { run(List()); });
 
-  CLI::App* overdue = esc->add_subcommand("overdue", "Cases past their response or resolution date");
+  CLI::App* overdue =
+      esc->add_subcommand("overdue", "Cases past their response or resolution date");
   overdue->add_option("--la", la_, "LA code");
   overdue->add_option("--as-of", at_, "RFC 3339 time, or YYYY-MM-DD (default: now)");
   overdue->callback([this, run] { run(Overdue()); });
@@ -134,11 +136,14 @@ EscalationCommands::EscalationCommands(CLI::App& app, Client& client, absl::Stat
 
   CLI::App* audits = app.add_subcommand("audits", "QAC audits before reviews");
   audits->require_subcommand(1);
-  CLI::App* record = audits->add_subcommand("record", "Record an audit (inadequate opens a stage 1)");
+  CLI::App* record =
+      audits->add_subcommand("record", "Record an audit (inadequate opens a stage 1)");
   record->add_option("--la", la_, "LA code")->required();
   record->add_option("--child", child_, "Pseudonymous child reference")->required();
   record->add_option("--review-date", review_date_, "YYYY-MM-DD")->required();
-  record->add_option("--grade", grade_, "outstanding, good, requires_improvement, inadequate, not_recorded")
+  record
+      ->add_option("--grade", grade_,
+                   "outstanding, good, requires_improvement, inadequate, not_recorded")
       ->required()
       ->check(CLI::IsMember(AuditGradeWords()));
   record->add_option("--iro", iro_, "IRO id")->required();
@@ -153,7 +158,8 @@ EscalationCommands::EscalationCommands(CLI::App& app, Client& client, absl::Stat
 
   CLI::App* calendar = app.add_subcommand("calendar", "Working days in England and Wales");
   calendar->require_subcommand(1);
-  CLI::App* working = calendar->add_subcommand("working-days", "The date N working days after a date");
+  CLI::App* working =
+      calendar->add_subcommand("working-days", "The date N working days after a date");
   working->add_option("--from", date_, "YYYY-MM-DD (not counted)")->required();
   working->add_option("--count", count_, "Working days")->required();
   working->add_option("--la", la_, "Also skip this LA's closure days");
@@ -182,8 +188,9 @@ absl::Status EscalationCommands::Raise() {
     *request.mutable_raised_at() = *at;
   }
   v1::RaiseEscalationResponse response;
-  absl::Status s = client_.Call(client_.escalations(), &v1::EscalationService::Stub::RaiseEscalation, request,
-                            &response, "escalations raise");
+  absl::Status s =
+      client_.Call(client_.escalations(), &v1::EscalationService::Stub::RaiseEscalation, request,
+                   &response, "escalations raise");
   if (!s.ok()) return s;
   Table table(kEscalationColumns);
   AddRow(table, response.escalation());
@@ -255,8 +262,8 @@ absl::Status EscalationCommands::Show() {
   v1::GetEscalationRequest request;
   request.set_id(id_);
   v1::GetEscalationResponse response;
-  absl::Status s = client_.Call(client_.escalations(), &v1::EscalationService::Stub::GetEscalation, request,
-                            &response, "escalations show");
+  absl::Status s = client_.Call(client_.escalations(), &v1::EscalationService::Stub::GetEscalation,
+                                request, &response, "escalations show");
   if (!s.ok()) return s;
   Table table(kEscalationColumns);
   AddRow(table, response.escalation());
@@ -296,8 +303,9 @@ absl::Status EscalationCommands::List() {
   Table table(kEscalationColumns);
   do {
     v1::ListEscalationsResponse response;
-    absl::Status s = client_.Call(client_.escalations(), &v1::EscalationService::Stub::ListEscalations, request,
-                              &response, "escalations list");
+    absl::Status s =
+        client_.Call(client_.escalations(), &v1::EscalationService::Stub::ListEscalations, request,
+                     &response, "escalations list");
     if (!s.ok()) return s;
     for (const auto& e : response.escalations()) AddRow(table, e);
     request.set_page_token(response.next_page_token());
@@ -314,8 +322,9 @@ absl::Status EscalationCommands::Overdue() {
     *request.mutable_as_of() = *t;
   }
   v1::ListOverdueEscalationsResponse response;
-  absl::Status s = client_.Call(client_.escalations(), &v1::EscalationService::Stub::ListOverdueEscalations, request,
-                            &response, "escalations overdue");
+  absl::Status s =
+      client_.Call(client_.escalations(), &v1::EscalationService::Stub::ListOverdueEscalations,
+                   request, &response, "escalations overdue");
   if (!s.ok()) return s;
   std::vector<std::string> columns = kEscalationColumns;
   columns.push_back("working_days_overdue");
@@ -337,31 +346,35 @@ absl::Status EscalationCommands::Summary() {
   request.set_from_month(from_);
   request.set_to_month(to_);
   v1::GetEscalationSummaryResponse response;
-  absl::Status s = client_.Call(client_.escalations(), &v1::EscalationService::Stub::GetEscalationSummary, request,
-                            &response, "escalations summary");
+  absl::Status s =
+      client_.Call(client_.escalations(), &v1::EscalationService::Stub::GetEscalationSummary,
+                   request, &response, "escalations summary");
   if (!s.ok()) return s;
   absl::Status printed = PrintTable(client_, StageSummaryTable(response));
   std::cerr << "resolved: " << response.resolved();
   if (response.resolved() > 0) {
-    std::cerr << ", working days to resolve: median " << NumberText(response.median_working_days_to_resolve())
-              << ", 90th percentile " << NumberText(response.p90_working_days_to_resolve()) << "; "
-              << FormatFigure(response.resolved_within_target_pct(), 1)
-              << "% within " << response.target_working_days() << " working days";
+    std::cerr << ", working days to resolve: median "
+              << NumberText(response.median_working_days_to_resolve()) << ", 90th percentile "
+              << NumberText(response.p90_working_days_to_resolve()) << "; "
+              << FormatFigure(response.resolved_within_target_pct(), 1) << "% within "
+              << response.target_working_days() << " working days";
   }
   std::cerr << "\n";
-  for (const auto& t : response.themes()) std::cerr << "theme " << t.theme() << ": " << t.count() << "\n";
+  for (const auto& t : response.themes())
+    std::cerr << "theme " << t.theme() << ": " << t.count() << "\n";
   return printed;
 }
 
 absl::Status EscalationCommands::Ladder() {
   v1::GetLadderResponse response;
   absl::Status s = client_.Call(client_.escalations(), &v1::EscalationService::Stub::GetLadder,
-                            v1::GetLadderRequest(), &response, "escalations ladder");
+                                v1::GetLadderRequest(), &response, "escalations ladder");
   if (!s.ok()) return s;
   Table table({"stage", "raised_by", "raised_to", "response_working_days"});
   for (const auto& st : response.stages()) {
-    table.AddRow({st.number(), st.raised_by(), st.raised_to(),
-                  st.referral() ? nlohmann::json(nullptr) : nlohmann::json(st.response_working_days())});
+    table.AddRow(
+        {st.number(), st.raised_by(), st.raised_to(),
+         st.referral() ? nlohmann::json(nullptr) : nlohmann::json(st.response_working_days())});
   }
   absl::Status printed = PrintTable(client_, table);
   std::cerr << "themes: " << absl::StrJoin(response.themes(), ", ") << "\n"
@@ -400,8 +413,8 @@ absl::Status EscalationCommands::RecordAudit() {
   request.set_team(team_);
   for (const std::string& t : themes_) request.add_themes(t);
   v1::RecordAuditResponse response;
-  absl::Status s = client_.Call(client_.escalations(), &v1::EscalationService::Stub::RecordAudit, request,
-                            &response, "audits record");
+  absl::Status s = client_.Call(client_.escalations(), &v1::EscalationService::Stub::RecordAudit,
+                                request, &response, "audits record");
   if (!s.ok()) return s;
   Table table({"id", "la_code", "child_ref", "review_date", "grade", "escalation_id"});
   table.AddRow({response.audit().id(), response.audit().la_code(), response.audit().child_ref(),
@@ -415,8 +428,9 @@ absl::Status EscalationCommands::AuditSummary() {
   request.set_from_month(from_);
   request.set_to_month(to_);
   v1::GetAuditSummaryResponse response;
-  absl::Status s = client_.Call(client_.escalations(), &v1::EscalationService::Stub::GetAuditSummary, request,
-                            &response, "audits summary");
+  absl::Status s =
+      client_.Call(client_.escalations(), &v1::EscalationService::Stub::GetAuditSummary, request,
+                   &response, "audits summary");
   if (!s.ok()) return s;
   Table table({"month", "outstanding", "good", "requires_improvement", "inadequate",
                "grade_not_recorded", "total"});
@@ -433,8 +447,8 @@ absl::Status EscalationCommands::WorkingDays() {
   request.set_count(count_);
   request.set_la_code(la_);
   v1::AddWorkingDaysResponse response;
-  absl::Status s = client_.Call(client_.escalations(), &v1::EscalationService::Stub::AddWorkingDays, request,
-                            &response, "calendar working-days");
+  absl::Status s = client_.Call(client_.escalations(), &v1::EscalationService::Stub::AddWorkingDays,
+                                request, &response, "calendar working-days");
   if (!s.ok()) return s;
   Table table({"from", "count", "date"});
   table.AddRow({date_, count_, response.date()});
@@ -449,8 +463,8 @@ absl::Status EscalationCommands::AddClosures() {
   for (const std::string& d : dates_) request.add_dates(d);
   request.set_reason(reason_);
   v1::AddClosureDaysResponse response;
-  absl::Status s = client_.Call(client_.escalations(), &v1::EscalationService::Stub::AddClosureDays, request,
-                            &response, "calendar closures add");
+  absl::Status s = client_.Call(client_.escalations(), &v1::EscalationService::Stub::AddClosureDays,
+                                request, &response, "calendar closures add");
   if (!s.ok()) return s;
   std::cout << "added " << response.written() << " closure days\n";
   return absl::OkStatus();

@@ -78,8 +78,9 @@ absl::Status ImportCommands::Las() {
   v1::ImportLocalAuthoritiesRequest request;
   for (auto& la : *las) *request.add_local_authorities() = std::move(la);
   v1::ImportLocalAuthoritiesResponse response;
-  absl::Status s = client_.Call(client_.indicators(), &v1::IndicatorService::Stub::ImportLocalAuthorities,
-                            request, &response, file_);
+  absl::Status s =
+      client_.Call(client_.indicators(), &v1::IndicatorService::Stub::ImportLocalAuthorities,
+                   request, &response, file_);
   if (!s.ok()) return InFile(s, file_);
   std::cout << "imported " << response.written() << " local authorities from " << file_ << "\n";
   return absl::OkStatus();
@@ -96,7 +97,7 @@ absl::Status ImportCommands::Indicators() {
   for (auto& i : catalogue->indicators) *request.add_indicators() = std::move(i);
   v1::ImportIndicatorsResponse response;
   absl::Status s = client_.Call(client_.indicators(), &v1::IndicatorService::Stub::ImportIndicators,
-                            request, &response, file_);
+                                request, &response, file_);
   if (!s.ok()) return InFile(s, file_);
   std::cout << "imported " << response.written() << " indicators from " << file_ << "\n";
   if (catalogue->ignored_thresholds > 0) {
@@ -107,8 +108,8 @@ absl::Status ImportCommands::Indicators() {
   v1::SetTargetsRequest targets;
   for (auto& t : catalogue->targets) *targets.add_targets() = std::move(t);
   v1::SetTargetsResponse targets_response;
-  s = client_.Call(client_.indicators(), &v1::IndicatorService::Stub::SetTargets,
-                            targets, &targets_response, file_);
+  s = client_.Call(client_.indicators(), &v1::IndicatorService::Stub::SetTargets, targets,
+                   &targets_response, file_);
   if (!s.ok()) return InFile(s, file_);
   std::cout << "set " << targets_response.written() << " targets for " << year_ << "\n";
   return absl::OkStatus();
@@ -157,11 +158,11 @@ absl::Status ImportCommands::Neighbours() {
   for (auto& n : *neighbours) *request.add_neighbours() = std::move(n);
   v1::ImportNeighboursResponse response;
   absl::Status s = client_.Call(client_.benchmarks(), &v1::BenchmarkService::Stub::ImportNeighbours,
-                            request, &response, file_);
+                                request, &response, file_);
   if (!s.ok()) return InFile(s, file_);
   std::cout << "imported " << response.written() << " neighbours of "
-            << response.local_authorities() << " local authorities (model " << model_
-            << ") from " << file_ << "\n";
+            << response.local_authorities() << " local authorities (model " << model_ << ") from "
+            << file_ << "\n";
   return absl::OkStatus();
 }
 
@@ -176,11 +177,11 @@ absl::Status ImportCommands::Benchmarks() {
   v1::ImportPublishedComparatorsRequest request;
   for (auto& c : *comparators) *request.add_comparators() = std::move(c);
   v1::ImportPublishedComparatorsResponse response;
-  absl::Status s = client_.Call(client_.benchmarks(), &v1::BenchmarkService::Stub::ImportPublishedComparators,
-                            request, &response, file_);
+  absl::Status s =
+      client_.Call(client_.benchmarks(), &v1::BenchmarkService::Stub::ImportPublishedComparators,
+                   request, &response, file_);
   if (!s.ok()) return InFile(s, file_);
-  std::cout << "imported " << response.written() << " published comparators from " << file_
-            << "\n";
+  std::cout << "imported " << response.written() << " published comparators from " << file_ << "\n";
   return absl::OkStatus();
 }
 

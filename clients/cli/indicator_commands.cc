@@ -9,9 +9,8 @@
 namespace carescore::cli {
 namespace {
 
-const std::vector<std::string> kValueColumns = {"la_code",   "code",        "period",
-                                                "value",     "numerator",   "denominator",
-                                                "revision",  "recorded_at"};
+const std::vector<std::string> kValueColumns = {
+    "la_code", "code", "period", "value", "numerator", "denominator", "revision", "recorded_at"};
 
 std::vector<nlohmann::json> ValueRow(const v1::Value& v) {
   return {v.la_code(),
@@ -129,8 +128,9 @@ absl::Status IndicatorCommands::ListLas() {
   request.set_include_former(include_former_);
   do {
     v1::ListLocalAuthoritiesResponse response;
-    absl::Status s = client_.Call(client_.indicators(), &v1::IndicatorService::Stub::ListLocalAuthorities, request,
-                              &response, "las list");
+    absl::Status s =
+        client_.Call(client_.indicators(), &v1::IndicatorService::Stub::ListLocalAuthorities,
+                     request, &response, "las list");
     if (!s.ok()) return s;
     for (const auto& la : response.local_authorities()) {
       // Only an LA marked former is former; an unset status is shown as current.
@@ -151,8 +151,8 @@ absl::Status IndicatorCommands::ListIndicators() {
   request.set_section(section_);
   do {
     v1::ListIndicatorsResponse response;
-    absl::Status s = client_.Call(client_.indicators(), &v1::IndicatorService::Stub::ListIndicators, request,
-                              &response, "indicators list");
+    absl::Status s = client_.Call(client_.indicators(), &v1::IndicatorService::Stub::ListIndicators,
+                                  request, &response, "indicators list");
     if (!s.ok()) return s;
     for (const auto& i : response.indicators()) {
       table.AddRow({i.code(), i.section(), i.title(), PolarityWord(i.polarity()),
@@ -169,7 +169,7 @@ absl::Status IndicatorCommands::ShowIndicator() {
   request.set_code(code_);
   v1::GetIndicatorResponse response;
   absl::Status s = client_.Call(client_.indicators(), &v1::IndicatorService::Stub::GetIndicator,
-                            request, &response, absl::StrCat("indicators show ", code_));
+                                request, &response, absl::StrCat("indicators show ", code_));
   if (!s.ok()) return s;
   const v1::Indicator& i = response.indicator();
   Table table({"field", "value"});
@@ -191,7 +191,7 @@ absl::Status IndicatorCommands::ShowIndicator() {
   targets_request.set_indicator_code(code_);
   v1::ListTargetsResponse targets;
   s = client_.Call(client_.indicators(), &v1::IndicatorService::Stub::ListTargets, targets_request,
-                            &targets, "targets");
+                   &targets, "targets");
   if (!s.ok()) return s;
   for (const auto& t : targets.targets()) {
     table.AddRow({absl::StrCat("target ", t.financial_year(),
@@ -207,8 +207,8 @@ absl::Status IndicatorCommands::ListTargets() {
   request.set_financial_year(year_);
   request.set_la_code(la_);
   v1::ListTargetsResponse response;
-  absl::Status s = client_.Call(client_.indicators(), &v1::IndicatorService::Stub::ListTargets, request,
-                            &response, "targets list");
+  absl::Status s = client_.Call(client_.indicators(), &v1::IndicatorService::Stub::ListTargets,
+                                request, &response, "targets list");
   if (!s.ok()) return s;
   Table table({"code", "financial_year", "la_code", "kind", "red_threshold", "green_threshold",
                "range_low", "range_high", "range_tolerance_pct"});
@@ -233,7 +233,7 @@ absl::Status IndicatorCommands::ValuesGet() {
   do {
     v1::ListValuesResponse response;
     absl::Status s = client_.Call(client_.indicators(), &v1::IndicatorService::Stub::ListValues,
-                              *request, &response, "values get");
+                                  *request, &response, "values get");
     if (!s.ok()) return s;
     for (const auto& v : response.values()) table.AddRow(ValueRow(v));
     request->set_page_token(response.next_page_token());
@@ -247,7 +247,7 @@ absl::Status IndicatorCommands::ValuesHistory() {
   if (!request.ok()) return request.status();
   v1::ListValueHistoryResponse response;
   absl::Status s = client_.Call(client_.indicators(), &v1::IndicatorService::Stub::ListValueHistory,
-                            *request, &response, "values history");
+                                *request, &response, "values history");
   if (!s.ok()) return s;
   std::vector<std::string> columns = kValueColumns;
   columns.push_back("source");
@@ -264,8 +264,8 @@ absl::Status IndicatorCommands::DataVersion() {
   v1::GetDataVersionRequest request;
   request.set_la_code(la_);
   v1::GetDataVersionResponse response;
-  absl::Status s = client_.Call(client_.indicators(), &v1::IndicatorService::Stub::GetDataVersion, request,
-                            &response, "values version");
+  absl::Status s = client_.Call(client_.indicators(), &v1::IndicatorService::Stub::GetDataVersion,
+                                request, &response, "values version");
   if (!s.ok()) return s;
   Table table({"la_code", "data_version"});
   table.AddRow({response.la_code(), response.data_version()});

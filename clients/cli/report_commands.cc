@@ -25,8 +25,7 @@ std::string ComparatorsWord(const v1::ComparatorFigures& c) {
 
 }  // namespace
 
-absl::StatusOr<v1::GetReportRequest> ReportRequest(const std::string& la,
-                                                   const std::string& month,
+absl::StatusOr<v1::GetReportRequest> ReportRequest(const std::string& la, const std::string& month,
                                                    const std::string& format,
                                                    const std::string& as_of) {
   v1::GetReportRequest request;
@@ -45,8 +44,8 @@ absl::StatusOr<v1::GetReportRequest> ReportRequest(const std::string& la,
 
 Table ScorecardTable(const v1::Scorecard& card) {
   Table table({"section", "code", "title", "value", "numerator", "denominator", "previous_value",
-               "dot", "rag", "ytd", "target_red", "target_green", "sn_average",
-               "national_average", "flags", "comparators", "quartile", "rank"});
+               "dot", "rag", "ytd", "target_red", "target_green", "sn_average", "national_average",
+               "flags", "comparators", "quartile", "rank"});
   for (const v1::ScorecardLine& l : card.lines()) {
     std::vector<std::string> flags;
     for (const v1::Flag& f : l.flags()) flags.push_back(f.message());
@@ -129,7 +128,7 @@ absl::Status ReportCommands::Scorecard() {
   }
   v1::GetScorecardResponse response;
   absl::Status s = client_.Call(client_.reports(), &v1::ReportService::Stub::GetScorecard, request,
-                            &response, "scorecard");
+                                &response, "scorecard");
   if (!s.ok()) return s;
   return PrintTable(client_, ScorecardTable(response.scorecard()));
 }
@@ -158,7 +157,7 @@ absl::Status ReportCommands::Highlights() {
   request.set_month(month_);
   v1::GetHighlightsResponse response;
   absl::Status s = client_.Call(client_.reports(), &v1::ReportService::Stub::GetHighlights, request,
-                            &response, "highlights");
+                                &response, "highlights");
   if (!s.ok()) return s;
   Table table({"section", "kind", "code", "title", "rag", "dot", "text"});
   for (const v1::SectionHighlights& section : response.sections()) {
@@ -182,7 +181,7 @@ absl::Status ReportCommands::SetCommentary() {
   request.set_author(author_.empty() ? client_.Actor() : author_);
   v1::SetCommentaryResponse response;
   absl::Status s = client_.Call(client_.reports(), &v1::ReportService::Stub::SetCommentary, request,
-                            &response, "commentary set");
+                                &response, "commentary set");
   if (!s.ok()) return s;
   std::cout << "commentary for " << section_ << " saved\n";
   return absl::OkStatus();
@@ -193,8 +192,8 @@ absl::Status ReportCommands::GetCommentary() {
   request.set_la_code(la_);
   request.set_month(month_);
   v1::ListCommentaryResponse response;
-  absl::Status s = client_.Call(client_.reports(), &v1::ReportService::Stub::ListCommentary, request,
-                            &response, "commentary get");
+  absl::Status s = client_.Call(client_.reports(), &v1::ReportService::Stub::ListCommentary,
+                                request, &response, "commentary get");
   if (!s.ok()) return s;
   Table table({"section", "author", "updated_at", "text"});
   for (const v1::Commentary& c : response.commentary()) {

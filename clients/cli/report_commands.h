@@ -37,8 +37,7 @@ class ReportCommands {
 
 // `report` as a request: `format` is a report format's word ("pdf"), `as_of`
 // RFC 3339 or empty. InvalidArgument otherwise.
-absl::StatusOr<v1::GetReportRequest> ReportRequest(const std::string& la,
-                                                   const std::string& month,
+absl::StatusOr<v1::GetReportRequest> ReportRequest(const std::string& la, const std::string& month,
                                                    const std::string& format,
                                                    const std::string& as_of);
 

@@ -20,9 +20,9 @@ class BenchmarkGrpcService final : public v1::BenchmarkService::Service {
                               v1::ListNeighboursResponse* response) override;
   grpc::Status ListModels(grpc::ServerContext* context, const v1::ListModelsRequest* request,
                           v1::ListModelsResponse* response) override;
-  grpc::Status ImportPublishedComparators(grpc::ServerContext* context,
-                                          const v1::ImportPublishedComparatorsRequest* request,
-                                          v1::ImportPublishedComparatorsResponse* response) override;
+  grpc::Status ImportPublishedComparators(
+      grpc::ServerContext* context, const v1::ImportPublishedComparatorsRequest* request,
+      v1::ImportPublishedComparatorsResponse* response) override;
   grpc::Status ListPublishedComparators(grpc::ServerContext* context,
                                         const v1::ListPublishedComparatorsRequest* request,
                                         v1::ListPublishedComparatorsResponse* response) override;

@@ -5,10 +5,10 @@
 
 #include "carescore/v1/benchmarks.grpc.pb.h"
 #include "common/channel_slot.h"
+#include "common/testing/loopback_server.h"
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
-#include "common/testing/loopback_server.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "services/benchmarks/testing/benchmark_fixture.h"
@@ -113,8 +113,7 @@ TEST_F(BenchmarkGrpcServiceTest, IndicatorServiceDownPassesItsErrorThroughAndSto
   computed.set_source(v1::COMPARATOR_SOURCE_COMPUTED);
   grpc::ClientContext ctx2;
   v1::GetBenchmarkResponse got;
-  EXPECT_EQ(stub_->GetBenchmark(&ctx2, computed, &got).error_code(),
-            grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(stub_->GetBenchmark(&ctx2, computed, &got).error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_GT(reader_->calls(), 0);
 
   // Back up: the same import goes through.

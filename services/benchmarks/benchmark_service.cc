@@ -104,12 +104,10 @@ std::string Describe(const std::string& code, const std::string& la, const std::
   return absl::StrCat(code, " for LA ", la, " in ", period);
 }
 
-
 // Computed comparators for `b.la_code()` from every LA's value of the
 // indicator in the period (`all`, not empty) and the LA's neighbours.
-void ComputeInto(v1::Benchmark& b, const v1::Indicator& indicator,
-                 const std::vector<LaValue>& all, const NeighbourList& sn,
-                 v1::SnAggregate asked) {
+void ComputeInto(v1::Benchmark& b, const v1::Indicator& indicator, const std::vector<LaValue>& all,
+                 const NeighbourList& sn, v1::SnAggregate asked) {
   b.set_source(v1::COMPARATOR_SOURCE_COMPUTED);
   b.set_la_count(static_cast<int32_t>(all.size()));
   std::map<std::string, double> by_la;
@@ -125,8 +123,9 @@ void ComputeInto(v1::Benchmark& b, const v1::Indicator& indicator,
     b.set_national_average(national->value);
     b.set_national_method(national->method);
     if (national->method == v1::NATIONAL_METHOD_MEAN) {
-      b.add_notes("no numerators and denominators for every LA: the national figure is the "
-                  "mean of LA values, not pooled");
+      b.add_notes(
+          "no numerators and denominators for every LA: the national figure is the "
+          "mean of LA values, not pooled");
     }
   }
 
@@ -144,8 +143,7 @@ void ComputeInto(v1::Benchmark& b, const v1::Indicator& indicator,
       auto it = by_la.find(n.neighbour_la_code());
       if (it == by_la.end()) continue;
       values.push_back(it->second);
-      if (IsRankable(polarity) &&
-          (!b.has_best_sn() || Better(it->second, b.best_sn(), polarity))) {
+      if (IsRankable(polarity) && (!b.has_best_sn() || Better(it->second, b.best_sn(), polarity))) {
         b.set_best_sn(it->second);
         b.set_best_sn_la_code(n.neighbour_la_code());
       }
@@ -216,9 +214,9 @@ absl::StatusOr<v1::ImportNeighboursResponse> BenchmarkService::ImportNeighbours(
                  absl::StrCat("LA ", n.la_code(), " has a second neighbour at rank ", n.rank()));
     }
     if (!pairs.insert({n.la_code(), n.neighbour_la_code()}).second) {
-      errors.Add(row, "neighbour_la_code",
-                 absl::StrCat(n.neighbour_la_code(), " is listed twice as a neighbour of ",
-                              n.la_code()));
+      errors.Add(
+          row, "neighbour_la_code",
+          absl::StrCat(n.neighbour_la_code(), " is listed twice as a neighbour of ", n.la_code()));
     }
   }
   absl::Status invalid = errors.ToStatus("neighbours");
@@ -242,7 +240,8 @@ absl::StatusOr<std::string> BenchmarkService::ResolveModel(const std::string& re
   if (requested.empty()) {
     if (models->empty()) {
       return absl::NotFoundError(
-          "no statistical neighbour model is loaded (carescore import neighbours FILE --model NAME)");
+          "no statistical neighbour model is loaded (carescore import neighbours FILE --model "
+          "NAME)");
     }
     return models->front();
   }
@@ -257,7 +256,8 @@ absl::StatusOr<v1::ListNeighboursResponse> BenchmarkService::ListNeighbours(
   if (absl::Status la = CheckLaCode(request.la_code()); !la.ok()) return la;
   absl::StatusOr<std::string> model = ResolveModel(request.model());
   if (!model.ok()) return model.status();
-  absl::StatusOr<std::vector<v1::Neighbour>> list = store_.ListNeighbours(*model, request.la_code());
+  absl::StatusOr<std::vector<v1::Neighbour>> list =
+      store_.ListNeighbours(*model, request.la_code());
   if (!list.ok()) return list.status();
   if (list->empty()) {
     return absl::NotFoundError(
@@ -278,8 +278,8 @@ absl::StatusOr<v1::ListModelsResponse> BenchmarkService::ListModels(
   return response;
 }
 
-absl::StatusOr<v1::ImportPublishedComparatorsResponse>
-BenchmarkService::ImportPublishedComparators(const v1::ImportPublishedComparatorsRequest& request) {
+absl::StatusOr<v1::ImportPublishedComparatorsResponse> BenchmarkService::ImportPublishedComparators(
+    const v1::ImportPublishedComparatorsRequest& request) {
   absl::StatusOr<std::map<std::string, v1::LocalAuthority>> las = LasByCode(indicators_);
   if (!las.ok()) return las.status();
   RowErrors errors;
@@ -321,8 +321,8 @@ BenchmarkService::ImportPublishedComparators(const v1::ImportPublishedComparator
     if (!keys.insert(absl::StrCat(c.la_code(), "|", c.indicator_code(), "|", c.financial_year()))
              .second) {
       errors.Add(row, "code",
-                 absl::StrCat("duplicate row: ", Describe(c.indicator_code(), c.la_code(),
-                                                          c.financial_year())));
+                 absl::StrCat("duplicate row: ",
+                              Describe(c.indicator_code(), c.la_code(), c.financial_year())));
     }
   }
   absl::Status invalid = errors.ToStatus("published comparators");
@@ -341,7 +341,8 @@ BenchmarkService::ImportPublishedComparators(const v1::ImportPublishedComparator
 absl::StatusOr<v1::ListPublishedComparatorsResponse> BenchmarkService::ListPublishedComparators(
     const v1::ListPublishedComparatorsRequest& request) {
   if (absl::Status la = CheckLaCode(request.la_code()); !la.ok()) return la;
-  absl::StatusOr<std::vector<v1::PublishedComparator>> found = store_.ListPublished(request.la_code());
+  absl::StatusOr<std::vector<v1::PublishedComparator>> found =
+      store_.ListPublished(request.la_code());
   if (!found.ok()) return found.status();
   absl::StatusOr<int64_t> version = store_.Version();
   if (!version.ok()) return version.status();
@@ -361,7 +362,8 @@ absl::StatusOr<v1::GetBenchmarkResponse> BenchmarkService::GetBenchmark(
   std::string period;
   absl::Status period_ok = ReadPeriod(request, kind, period);
   if (!period_ok.ok()) return period_ok;
-  if (request.source() == v1::COMPARATOR_SOURCE_PUBLISHED && kind != v1::PERIOD_KIND_FINANCIAL_YEAR) {
+  if (request.source() == v1::COMPARATOR_SOURCE_PUBLISHED &&
+      kind != v1::PERIOD_KIND_FINANCIAL_YEAR) {
     return absl::InvalidArgumentError(
         "published comparators are per financial year: give a financial year, not a month");
   }
@@ -389,9 +391,10 @@ absl::StatusOr<v1::GetBenchmarkResponse> BenchmarkService::GetBenchmark(
     published = *found;
   }
   if (request.source() == v1::COMPARATOR_SOURCE_PUBLISHED && !published.has_value()) {
-    return absl::NotFoundError(absl::StrCat(
-        "no published comparators for ", Describe(request.indicator_code(), request.la_code(), period),
-        " (carescore import benchmarks FILE --year ", period, ")"));
+    return absl::NotFoundError(
+        absl::StrCat("no published comparators for ",
+                     Describe(request.indicator_code(), request.la_code(), period),
+                     " (carescore import benchmarks FILE --year ", period, ")"));
   }
 
   if (published.has_value()) {
@@ -420,7 +423,8 @@ absl::StatusOr<v1::GetBenchmarkResponse> BenchmarkService::GetBenchmark(
   if (!all.ok()) return all.status();
   if (all->empty()) {
     return absl::NotFoundError(absl::StrCat("no LA has a value of ", request.indicator_code(),
-                                            " in ", period, ": nothing to compute comparators from"));
+                                            " in ", period,
+                                            ": nothing to compute comparators from"));
   }
   absl::StatusOr<NeighbourList> sn = Neighbours(request.model(), request.la_code());
   if (!sn.ok()) return sn.status();
@@ -429,7 +433,7 @@ absl::StatusOr<v1::GetBenchmarkResponse> BenchmarkService::GetBenchmark(
 }
 
 absl::StatusOr<NeighbourList> BenchmarkService::Neighbours(const std::string& model,
-                                                          const std::string& la_code) {
+                                                           const std::string& la_code) {
   NeighbourList sn;
   absl::StatusOr<std::string> resolved = ResolveModel(model);
   if (resolved.status().code() == absl::StatusCode::kNotFound) {
@@ -448,8 +452,9 @@ absl::StatusOr<v1::BatchGetBenchmarksResponse> BenchmarkService::BatchGetBenchma
     const v1::BatchGetBenchmarksRequest& request) {
   if (absl::Status la = CheckLaCode(request.la_code()); !la.ok()) return la;
   if (request.indicator_codes().empty() || request.indicator_codes_size() > kMaxBatchBenchmarks) {
-    return absl::InvalidArgumentError(absl::StrCat("indicator_codes: give 1 to ", kMaxBatchBenchmarks,
-                                                   " codes, not ", request.indicator_codes_size()));
+    return absl::InvalidArgumentError(absl::StrCat("indicator_codes: give 1 to ",
+                                                   kMaxBatchBenchmarks, " codes, not ",
+                                                   request.indicator_codes_size()));
   }
   // The periods asked, month first.
   std::vector<std::pair<v1::PeriodKind, std::string>> periods;
@@ -544,15 +549,15 @@ absl::StatusOr<v1::ListRanksResponse> BenchmarkService::ListRanks(
   if (!indicator.ok()) return indicator.status();
   if (!IsRankable(indicator->polarity())) {
     return absl::FailedPreconditionError(absl::StrCat(
-        request.indicator_code(), " has no polarity (", indicator->polarity() == v1::POLARITY_INFO ? "info" : "range",
-        "): it is not ranked"));
+        request.indicator_code(), " has no polarity (",
+        indicator->polarity() == v1::POLARITY_INFO ? "info" : "range", "): it is not ranked"));
   }
   absl::StatusOr<std::vector<LaValue>> all =
       AllValues(indicators_, request.indicator_code(), kind, period);
   if (!all.ok()) return all.status();
   if (all->empty()) {
-    return absl::NotFoundError(absl::StrCat("no LA has a value of ", request.indicator_code(),
-                                            " in ", period));
+    return absl::NotFoundError(
+        absl::StrCat("no LA has a value of ", request.indicator_code(), " in ", period));
   }
   absl::StatusOr<std::map<std::string, v1::LocalAuthority>> las = LasByCode(indicators_);
   if (!las.ok()) return las.status();
@@ -568,7 +573,8 @@ absl::StatusOr<v1::ListRanksResponse> BenchmarkService::ListRanks(
   if (banded) {
     response.set_top_quartile_threshold(TopQuartileThreshold(q, indicator->polarity()));
   } else {
-    response.add_notes("the DfE does not band this measure into quartiles (its range is too small)");
+    response.add_notes(
+        "the DfE does not band this measure into quartiles (its range is too small)");
   }
   const std::vector<Ranked> ranked = RankAll(*all, indicator->polarity());
   response.set_rank_of(static_cast<int32_t>(ranked.size()));

@@ -42,8 +42,9 @@ TEST_F(BenchmarkServiceTest, PublishedRotherhamPlacementStability) {
   get.set_financial_year("2017-18");
   auto missing = service_->GetBenchmark(get);
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
-  EXPECT_NE(missing.status().message().find("no published comparators for 6.2 for LA 372 in 2017-18"),
-            absl::string_view::npos);
+  EXPECT_NE(
+      missing.status().message().find("no published comparators for 6.2 for LA 372 in 2017-18"),
+      absl::string_view::npos);
 }
 
 TEST_F(BenchmarkServiceTest, BadPublishedRowsStoreNothing) {
@@ -96,10 +97,9 @@ TEST_F(BenchmarkServiceTest, BadNeighbourRowsStoreNothing) {
   auto rejected = service_->ImportNeighbours(r);
   ASSERT_FALSE(rejected.ok());
   const std::string m(rejected.status().message());
-  for (const char* expected :
-       {"row 2: field neighbour_la_code: LA 372 cannot be its own neighbour",
-        "row 3: field neighbour_la_code: unknown LA", "row 4: field rank",
-        "row 5: field neighbour_la_code"}) {
+  for (const char* expected : {"row 2: field neighbour_la_code: LA 372 cannot be its own neighbour",
+                               "row 3: field neighbour_la_code: unknown LA", "row 4: field rank",
+                               "row 5: field neighbour_la_code"}) {
     EXPECT_NE(m.find(expected), std::string::npos) << expected << "\n" << m;
   }
   v1::ListModelsRequest models;
@@ -195,7 +195,8 @@ TEST_F(BenchmarkServiceTest, ComputedNationalFiguresAgainstPublishedEngland) {
   int compared = 0;
   int close = 0;
   for (const CsvRow& row : published.rows()) {
-    if (published.Field(row, "area") != "England" || published.Field(row, "financial_year") != "2023-24") {
+    if (published.Field(row, "area") != "England" ||
+        published.Field(row, "financial_year") != "2023-24") {
       continue;
     }
     const std::string code(published.Field(row, "code"));
@@ -209,7 +210,8 @@ TEST_F(BenchmarkServiceTest, ComputedNationalFiguresAgainstPublishedEngland) {
     for (const auto& n : b->notes()) noted = noted || n.find("not pooled") != std::string::npos;
     EXPECT_TRUE(noted) << code;
     const double england = std::stod(std::string(published.Field(row, "value")));
-    const double relative = std::fabs(b->national_average() - england) / std::max(1.0, std::fabs(england));
+    const double relative =
+        std::fabs(b->national_average() - england) / std::max(1.0, std::fabs(england));
     if (relative < 0.15) ++close;
   }
   EXPECT_GT(compared, 20);
@@ -222,7 +224,8 @@ TEST_F(BenchmarkServiceTest, NothingToComputeIsNotFound) {
   ImportCatalogue(kSamples + "/indicators.csv");
   auto b = Computed("372", "8.1", "2016-17");
   EXPECT_EQ(b.status().code(), absl::StatusCode::kNotFound);
-  EXPECT_NE(b.status().message().find("no LA has a value of 8.1 in 2016-17"), absl::string_view::npos);
+  EXPECT_NE(b.status().message().find("no LA has a value of 8.1 in 2016-17"),
+            absl::string_view::npos);
   EXPECT_EQ(Computed("372", "nope", "2016-17").status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(Computed("999", "8.1", "2016-17").status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(Computed("37", "8.1", "2016-17").status().code(), absl::StatusCode::kInvalidArgument);
@@ -290,7 +293,7 @@ TEST_F(BenchmarkServiceTest, BatchEqualsOneByOneOnNationalOutturns) {
   ImportOutturns(kEngland + "/outturns.csv");
   ImportNeighbours(kEngland + "/statistical_neighbours_2025.csv", "2025");
   const std::vector<std::string> codes = {"CPP_Abuse_Rate", "CareLeaverAcc", "CPP_rate",
-                                          "CP_conf_15days", "NoSuchCode", "CareLeaverAcc"};
+                                          "CP_conf_15days", "NoSuchCode",    "CareLeaverAcc"};
   v1::BatchGetBenchmarksRequest batch;
   batch.set_la_code("372");
   batch.set_financial_year("2024-25");

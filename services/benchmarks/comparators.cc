@@ -49,9 +49,8 @@ std::vector<Ranked> RankAll(const std::vector<LaValue>& values, v1::Polarity pol
   // Sorted best first, so an LA's rank is one past the LAs before its run of
   // equal values.
   for (size_t i = 0; i < ranked.size(); ++i) {
-    ranked[i].rank = (i > 0 && ranked[i].value == ranked[i - 1].value)
-                         ? ranked[i - 1].rank
-                         : static_cast<int>(i) + 1;
+    ranked[i].rank = (i > 0 && ranked[i].value == ranked[i - 1].value) ? ranked[i - 1].rank
+                                                                       : static_cast<int>(i) + 1;
   }
   return ranked;
 }

@@ -66,7 +66,8 @@ struct NationalFigure {
 // Pooled (sum of numerators over sum of denominators, times the unit's
 // scale) when every value has both; otherwise the mean of the values.
 // Nothing for no values.
-std::optional<NationalFigure> National(const std::vector<LaValue>& values, const v1::Indicator& indicator);
+std::optional<NationalFigure> National(const std::vector<LaValue>& values,
+                                       const v1::Indicator& indicator);
 
 // Value minus comparator, and whether that is better, worse or the same at
 // the indicator's display precision; info and range are not judged.

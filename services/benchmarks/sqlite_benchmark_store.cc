@@ -43,8 +43,8 @@ absl::Status SqliteBenchmarkStore::BumpVersion() {
   return db_->Exec("UPDATE store_version SET version = version + 1 WHERE id = 1");
 }
 
-absl::Status SqliteBenchmarkStore::ReplaceNeighbours(
-    absl::string_view model, const std::vector<v1::Neighbour>& neighbours) {
+absl::Status SqliteBenchmarkStore::ReplaceNeighbours(absl::string_view model,
+                                                     const std::vector<v1::Neighbour>& neighbours) {
   absl::MutexLock lock(&mu_);
   SqliteTransaction tx(*db_);
   if (!tx.status().ok()) return tx.status();
@@ -134,8 +134,7 @@ absl::Status SqliteBenchmarkStore::UpsertPublished(
 }
 
 absl::StatusOr<std::vector<v1::PublishedComparator>> SqliteBenchmarkStore::QueryPublished(
-    absl::string_view la_code, absl::string_view indicator_code,
-    absl::string_view financial_year) {
+    absl::string_view la_code, absl::string_view indicator_code, absl::string_view financial_year) {
   absl::StatusOr<SqliteStatement> q = db_->Prepare(
       "SELECT la_code, indicator_code, financial_year, sn_average, best_sn, national_average, "
       "top_quartile_threshold FROM published_comparators WHERE la_code = ?1 AND "
@@ -159,8 +158,7 @@ absl::StatusOr<std::vector<v1::PublishedComparator>> SqliteBenchmarkStore::Query
 }
 
 absl::StatusOr<std::optional<v1::PublishedComparator>> SqliteBenchmarkStore::FindPublished(
-    absl::string_view la_code, absl::string_view indicator_code,
-    absl::string_view financial_year) {
+    absl::string_view la_code, absl::string_view indicator_code, absl::string_view financial_year) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<std::vector<v1::PublishedComparator>> found =
       QueryPublished(la_code, indicator_code, financial_year);

@@ -40,8 +40,8 @@ class SqliteBenchmarkStore final : public BenchmarkStore {
   [[nodiscard]] absl::Status BumpVersion() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Empty indicator code or year: any.
   absl::StatusOr<std::vector<v1::PublishedComparator>> QueryPublished(
-      absl::string_view la_code, absl::string_view indicator_code,
-      absl::string_view financial_year) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+      absl::string_view la_code, absl::string_view indicator_code, absl::string_view financial_year)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   absl::Mutex mu_;
   std::unique_ptr<SqliteDb> db_ ABSL_GUARDED_BY(mu_);

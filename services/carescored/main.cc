@@ -10,13 +10,13 @@
 #include "common/channel_slot.h"
 #include "common/server_flags.h"
 #include "common/server_runner.h"
-#include "services/benchmarks/grpc_benchmark_reader.h"
 #include "services/benchmarks/benchmark_grpc_service.h"
 #include "services/benchmarks/benchmark_service.h"
+#include "services/benchmarks/grpc_benchmark_reader.h"
 #include "services/benchmarks/sqlite_benchmark_store.h"
-#include "services/escalations/grpc_escalation_reader.h"
 #include "services/escalations/escalation_grpc_service.h"
 #include "services/escalations/escalation_service.h"
+#include "services/escalations/grpc_escalation_reader.h"
 #include "services/escalations/ladder_flag.h"
 #include "services/escalations/sqlite_escalation_store.h"
 #include "services/indicators/grpc_indicator_reader.h"
@@ -62,7 +62,7 @@ int main(int argc, char** argv) {
       carescore::indicators::SqliteIndicatorStore::Open((dir / "indicators.db").string());
   if (!Opened(indicator_store, "indicators")) return 1;
   carescore::indicators::IndicatorService indicators(**indicator_store,
-                                                    absl::Milliseconds(lease_ms));
+                                                     absl::Milliseconds(lease_ms));
   carescore::indicators::IndicatorGrpcService indicators_grpc(indicators);
 
   carescore::ChannelSlot in_process;

@@ -44,8 +44,7 @@ CaseState StateAt(const v1::Escalation& escalation, absl::Time as_of) {
 
 std::optional<v1::OverdueEscalation> OverdueAt(const v1::Escalation& escalation, absl::Time as_of,
                                                const Ladder& ladder,
-                                               const WorkingCalendar& calendar,
-                                               absl::TimeZone uk) {
+                                               const WorkingCalendar& calendar, absl::TimeZone uk) {
   const CaseState state = StateAt(escalation, as_of);
   if (state.status == v1::ESCALATION_STATUS_UNSPECIFIED || IsClosed(state.status)) {
     return std::nullopt;
@@ -60,8 +59,8 @@ std::optional<v1::OverdueEscalation> OverdueAt(const v1::Escalation& escalation,
     if (today > due) {
       v1::OverdueEscalation o;
       *o.mutable_escalation() = escalation;
-      o.set_reason(absl::StrCat("stage ", state.stage, " response was due by the end of ",
-                                FormatDate(due)));
+      o.set_reason(
+          absl::StrCat("stage ", state.stage, " response was due by the end of ", FormatDate(due)));
       o.set_working_days_overdue(calendar.WorkingDaysBetween(due, today));
       return o;
     }

@@ -37,8 +37,7 @@ CaseState StateAt(const v1::Escalation& escalation, absl::Time as_of);
 // overdue, not yet raised, or closed.
 std::optional<v1::OverdueEscalation> OverdueAt(const v1::Escalation& escalation, absl::Time as_of,
                                                const Ladder& ladder,
-                                               const WorkingCalendar& calendar,
-                                               absl::TimeZone uk);
+                                               const WorkingCalendar& calendar, absl::TimeZone uk);
 
 }  // namespace carescore::escalations
 

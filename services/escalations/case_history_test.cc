@@ -103,9 +103,8 @@ TEST(CaseHistoryTest, AStageWithoutAResponseTimeHasNoStageDeadline) {
   v1::Escalation e;
   e.set_resolve_by("2019-04-01");
   Add(e, v1::TRANSITION_KIND_RAISED, 9, UkTime(2019, 3, 4));  // Not on the ladder.
-  EXPECT_FALSE(
-      OverdueAt(e, UkTime(2019, 3, 20), Ladder::Default(), WorkingCalendar(), UkTimeZone())
-          .has_value());
+  EXPECT_FALSE(OverdueAt(e, UkTime(2019, 3, 20), Ladder::Default(), WorkingCalendar(), UkTimeZone())
+                   .has_value());
 }
 
 }  // namespace

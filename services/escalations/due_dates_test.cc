@@ -38,8 +38,7 @@ TEST(DueDatesTest, TheDayIsTheUkDay) {
   // In summer 23:00 UTC on Thursday 30 May 2019 is 00:00 BST on Friday 31st:
   // one working day after the Friday is Monday 3 June, not Friday.
   EXPECT_EQ(UkDay(UtcTime(2019, 5, 30, 23), Uk()), absl::CivilDay(2019, 5, 31));
-  EXPECT_EQ(DueDay(UtcTime(2019, 5, 30, 23), 1, bank_holidays, Uk()),
-            absl::CivilDay(2019, 6, 3));
+  EXPECT_EQ(DueDay(UtcTime(2019, 5, 30, 23), 1, bank_holidays, Uk()), absl::CivilDay(2019, 6, 3));
   // A minute earlier it is still Thursday in the UK: due Friday.
   EXPECT_EQ(DueDay(UtcTime(2019, 5, 30, 22, 59), 1, bank_holidays, Uk()),
             absl::CivilDay(2019, 5, 31));

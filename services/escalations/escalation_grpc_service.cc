@@ -31,9 +31,9 @@ grpc::Status EscalationGrpcService::RespondToEscalation(
   return Reply(service_.RespondToEscalation(WithActor(context, *request)), response);
 }
 
-grpc::Status EscalationGrpcService::EscalateEscalation(
-    grpc::ServerContext* context, const v1::EscalateEscalationRequest* request,
-    v1::EscalateEscalationResponse* response) {
+grpc::Status EscalationGrpcService::EscalateEscalation(grpc::ServerContext* context,
+                                                       const v1::EscalateEscalationRequest* request,
+                                                       v1::EscalateEscalationResponse* response) {
   return Reply(service_.EscalateEscalation(WithActor(context, *request)), response);
 }
 
@@ -43,9 +43,9 @@ grpc::Status EscalationGrpcService::ResolveEscalation(grpc::ServerContext* conte
   return Reply(service_.ResolveEscalation(WithActor(context, *request)), response);
 }
 
-grpc::Status EscalationGrpcService::WithdrawEscalation(
-    grpc::ServerContext* context, const v1::WithdrawEscalationRequest* request,
-    v1::WithdrawEscalationResponse* response) {
+grpc::Status EscalationGrpcService::WithdrawEscalation(grpc::ServerContext* context,
+                                                       const v1::WithdrawEscalationRequest* request,
+                                                       v1::WithdrawEscalationResponse* response) {
   return Reply(service_.WithdrawEscalation(WithActor(context, *request)), response);
 }
 

@@ -7,10 +7,10 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/str_join.h"
-#include "common/period.h"
+#include "absl/strings/str_split.h"
 #include "common/paging.h"
+#include "common/period.h"
 #include "common/proto_time.h"
 #include "common/validation.h"
 #include "common/words.h"
@@ -58,7 +58,8 @@ struct MonthRange {
   Month to;
 };
 
-absl::StatusOr<MonthRange> ParseMonthRange(const std::string& from_text, const std::string& to_text) {
+absl::StatusOr<MonthRange> ParseMonthRange(const std::string& from_text,
+                                           const std::string& to_text) {
   absl::StatusOr<Month> from = ParseMonthField(from_text, "from_month");
   if (!from.ok()) return from.status();
   absl::StatusOr<Month> to = ParseMonthField(to_text, "to_month");
@@ -135,8 +136,8 @@ absl::StatusOr<v1::RaiseEscalationResponse> EscalationService::RaiseEscalation(
   if (!la.ok()) return la;
   absl::Status child = CheckChildRef(request.child_ref());
   if (!child.ok()) return child;
-  for (const auto& [value, field] : {std::pair{&request.iro_id(), "iro_id"},
-                                     std::pair{&request.team(), "team"}}) {
+  for (const auto& [value, field] :
+       {std::pair{&request.iro_id(), "iro_id"}, std::pair{&request.team(), "team"}}) {
     absl::Status s = Required(*value, field);
     if (!s.ok()) return s;
   }
@@ -145,16 +146,15 @@ absl::StatusOr<v1::RaiseEscalationResponse> EscalationService::RaiseEscalation(
   }
   for (const std::string& theme : request.themes()) {
     if (!ladder_.IsTheme(theme)) {
-      return absl::InvalidArgumentError(absl::StrCat("themes: unknown theme \"", theme,
-                                                     "\" (carescore escalations themes lists them)"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "themes: unknown theme \"", theme, "\" (carescore escalations themes lists them)"));
     }
   }
   const int stage = request.stage() == 0 ? 1 : request.stage();
   if (stage < 1 || stage > ladder_.LastStage()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("stage ", stage, " is out of range: an escalation is raised at stage 1 to ",
-                     ladder_.LastStage(), " (stage ", ladder_.ReferralStage(),
-                     " is the referral to CAFCASS)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "stage ", stage, " is out of range: an escalation is raised at stage 1 to ",
+        ladder_.LastStage(), " (stage ", ladder_.ReferralStage(), " is the referral to CAFCASS)"));
   }
   const absl::Time now = now_();
   const absl::Time raised = request.has_raised_at() ? TimeFromProto(request.raised_at()) : now;
@@ -162,10 +162,9 @@ absl::StatusOr<v1::RaiseEscalationResponse> EscalationService::RaiseEscalation(
     return absl::InvalidArgumentError("raised_at is in the future");
   }
   const std::string actor = ActorOf(request.actor().empty() ? request.iro_id() : request.actor());
-  absl::StatusOr<v1::Escalation> e =
-      NewEscalation(request.la_code(), request.child_ref(), request.iro_id(), request.team(),
-                    {request.themes().begin(), request.themes().end()}, stage, raised, actor,
-                    request.note());
+  absl::StatusOr<v1::Escalation> e = NewEscalation(
+      request.la_code(), request.child_ref(), request.iro_id(), request.team(),
+      {request.themes().begin(), request.themes().end()}, stage, raised, actor, request.note());
   if (!e.ok()) return e.status();
   absl::StatusOr<v1::Escalation> stored = store_.Insert(*std::move(e));
   if (!stored.ok()) return stored.status();
@@ -192,8 +191,8 @@ absl::StatusOr<v1::Escalation> EscalationService::NewEscalation(
   e.set_status(v1::ESCALATION_STATUS_OPEN);
   *e.mutable_raised_at() = TimeToProto(raised);
   *e.mutable_stage_started_at() = TimeToProto(raised);
-  e.set_due_date(FormatDate(
-      DueDay(raised, ladder_.Find(stage)->response_working_days(), *calendar, uk_)));
+  e.set_due_date(
+      FormatDate(DueDay(raised, ladder_.Find(stage)->response_working_days(), *calendar, uk_)));
   e.set_resolve_by(FormatDate(DueDay(raised, ladder_.target_working_days, *calendar, uk_)));
   v1::Transition* t = e.add_transitions();
   t->set_kind(v1::TRANSITION_KIND_RAISED);
@@ -248,16 +247,16 @@ absl::StatusOr<v1::Escalation> EscalationService::Transition(
 
 absl::StatusOr<v1::RespondToEscalationResponse> EscalationService::RespondToEscalation(
     const v1::RespondToEscalationRequest& request) {
-  return WithEscalation<v1::RespondToEscalationResponse>(Transition(
-      request.id(), request.actor(), v1::TRANSITION_KIND_RESPONDED, &request.at(), request.note(),
-      [](v1::Escalation& x, absl::Time, WorkingCalendar&) {
-        if (x.status() == v1::ESCALATION_STATUS_RESPONDED) {
-          return absl::FailedPreconditionError(
-              absl::StrCat("escalation ", x.id(), " already has a response at stage ", x.stage()));
-        }
-        x.set_status(v1::ESCALATION_STATUS_RESPONDED);
-        return absl::OkStatus();
-      }));
+  return WithEscalation<v1::RespondToEscalationResponse>(
+      Transition(request.id(), request.actor(), v1::TRANSITION_KIND_RESPONDED, &request.at(),
+                 request.note(), [](v1::Escalation& x, absl::Time, WorkingCalendar&) {
+                   if (x.status() == v1::ESCALATION_STATUS_RESPONDED) {
+                     return absl::FailedPreconditionError(absl::StrCat(
+                         "escalation ", x.id(), " already has a response at stage ", x.stage()));
+                   }
+                   x.set_status(v1::ESCALATION_STATUS_RESPONDED);
+                   return absl::OkStatus();
+                 }));
 }
 
 absl::StatusOr<v1::EscalateEscalationResponse> EscalationService::EscalateEscalation(
@@ -267,13 +266,14 @@ absl::StatusOr<v1::EscalateEscalationResponse> EscalationService::EscalateEscala
       [this, &request](v1::Escalation& x, absl::Time when, WorkingCalendar& calendar) {
         const int target = request.to_stage() == 0 ? x.stage() + 1 : request.to_stage();
         if (target <= x.stage()) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              "escalation ", x.id(), " is at stage ", x.stage(), ": it can only move up"));
+          return absl::FailedPreconditionError(absl::StrCat("escalation ", x.id(), " is at stage ",
+                                                            x.stage(), ": it can only move up"));
         }
         if (target > ladder_.LastStage()) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              "stage ", ladder_.LastStage(), " is the last stage of the ladder: refer to "
-              "CAFCASS instead"));
+          return absl::FailedPreconditionError(
+              absl::StrCat("stage ", ladder_.LastStage(),
+                           " is the last stage of the ladder: refer to "
+                           "CAFCASS instead"));
         }
         if (target > x.stage() + 1 && request.note().empty()) {
           return absl::FailedPreconditionError(absl::StrCat(
@@ -282,8 +282,8 @@ absl::StatusOr<v1::EscalateEscalationResponse> EscalationService::EscalateEscala
         x.set_stage(target);
         x.set_status(v1::ESCALATION_STATUS_OPEN);
         *x.mutable_stage_started_at() = TimeToProto(when);
-        x.set_due_date(FormatDate(
-            DueDay(when, ladder_.Find(target)->response_working_days(), calendar, uk_)));
+        x.set_due_date(
+            FormatDate(DueDay(when, ladder_.Find(target)->response_working_days(), calendar, uk_)));
         return absl::OkStatus();
       }));
 }
@@ -293,25 +293,25 @@ absl::StatusOr<v1::ResolveEscalationResponse> EscalationService::ResolveEscalati
   if (request.outcome().empty()) {
     return absl::InvalidArgumentError("outcome is required: what was agreed or done");
   }
-  return WithEscalation<v1::ResolveEscalationResponse>(Transition(
-      request.id(), request.actor(), v1::TRANSITION_KIND_RESOLVED, &request.at(),
-      request.outcome(), [&request](v1::Escalation& x, absl::Time, WorkingCalendar&) {
-        x.set_status(v1::ESCALATION_STATUS_RESOLVED);
-        x.set_outcome(request.outcome());
-        x.set_due_date("");
-        return absl::OkStatus();
-      }));
+  return WithEscalation<v1::ResolveEscalationResponse>(
+      Transition(request.id(), request.actor(), v1::TRANSITION_KIND_RESOLVED, &request.at(),
+                 request.outcome(), [&request](v1::Escalation& x, absl::Time, WorkingCalendar&) {
+                   x.set_status(v1::ESCALATION_STATUS_RESOLVED);
+                   x.set_outcome(request.outcome());
+                   x.set_due_date("");
+                   return absl::OkStatus();
+                 }));
 }
 
 absl::StatusOr<v1::WithdrawEscalationResponse> EscalationService::WithdrawEscalation(
     const v1::WithdrawEscalationRequest& request) {
-  return WithEscalation<v1::WithdrawEscalationResponse>(Transition(
-      request.id(), request.actor(), v1::TRANSITION_KIND_WITHDRAWN, &request.at(), request.note(),
-      [](v1::Escalation& x, absl::Time, WorkingCalendar&) {
-        x.set_status(v1::ESCALATION_STATUS_WITHDRAWN);
-        x.set_due_date("");
-        return absl::OkStatus();
-      }));
+  return WithEscalation<v1::WithdrawEscalationResponse>(
+      Transition(request.id(), request.actor(), v1::TRANSITION_KIND_WITHDRAWN, &request.at(),
+                 request.note(), [](v1::Escalation& x, absl::Time, WorkingCalendar&) {
+                   x.set_status(v1::ESCALATION_STATUS_WITHDRAWN);
+                   x.set_due_date("");
+                   return absl::OkStatus();
+                 }));
 }
 
 absl::StatusOr<v1::ReferToCafcassResponse> EscalationService::ReferToCafcass(
@@ -347,7 +347,8 @@ absl::StatusOr<v1::ListEscalationsResponse> EscalationService::ListEscalations(
   absl::Status la_filter = CheckLaFilter(request.la_code());
   if (!la_filter.ok()) return la_filter;
   if (!request.theme().empty() && !ladder_.IsTheme(request.theme())) {
-    return absl::InvalidArgumentError(absl::StrCat("theme: unknown theme \"", request.theme(), "\""));
+    return absl::InvalidArgumentError(
+        absl::StrCat("theme: unknown theme \"", request.theme(), "\""));
   }
   absl::StatusOr<int> page_size = PageSize(request.page_size(), 100, 1000);
   if (!page_size.ok()) return page_size.status();
@@ -378,8 +379,8 @@ absl::StatusOr<v1::ListEscalationsResponse> EscalationService::ListEscalations(
   for (v1::Escalation& e : *found) {
     if (response.escalations_size() == size) {
       const v1::Escalation& last = response.escalations(size - 1);
-      response.set_next_page_token(EncodePageToken(absl::StrCat(
-          MicrosFromProto(last.raised_at()), "|", last.id())));
+      response.set_next_page_token(
+          EncodePageToken(absl::StrCat(MicrosFromProto(last.raised_at()), "|", last.id())));
       break;
     }
     *response.add_escalations() = std::move(e);
@@ -429,8 +430,8 @@ absl::StatusOr<v1::RecordAuditResponse> EscalationService::RecordAudit(
   if (!la.ok()) return la;
   absl::Status child = CheckChildRef(request.child_ref());
   if (!child.ok()) return child;
-  for (const auto& [value, field] : {std::pair{&request.iro_id(), "iro_id"},
-                                     std::pair{&request.team(), "team"}}) {
+  for (const auto& [value, field] :
+       {std::pair{&request.iro_id(), "iro_id"}, std::pair{&request.team(), "team"}}) {
     absl::Status s = Required(*value, field);
     if (!s.ok()) return s;
   }
@@ -442,9 +443,9 @@ absl::StatusOr<v1::RecordAuditResponse> EscalationService::RecordAudit(
   }
   if (request.grade() == v1::AUDIT_GRADE_UNSPECIFIED) {
     const std::vector<std::string>& grades = AuditGradeWords();
-    return absl::InvalidArgumentError(absl::StrCat(
-        "grade is required: ", absl::StrJoin(grades.begin(), grades.end() - 1, ", "), " or ",
-        grades.back()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("grade is required: ", absl::StrJoin(grades.begin(), grades.end() - 1, ", "),
+                     " or ", grades.back()));
   }
   for (const std::string& theme : request.themes()) {
     if (!ladder_.IsTheme(theme)) {
@@ -465,14 +466,14 @@ absl::StatusOr<v1::RecordAuditResponse> EscalationService::RecordAudit(
   if (request.grade() == v1::AUDIT_GRADE_INADEQUATE) {
     // An inadequate grade counts as a stage 1 escalation, raised on the day
     // of the review (at 09:00 for a past review, so it falls in that day).
-    const absl::Time raised =
-        *review == UkDay(now, uk_) ? now
-                                   : absl::FromCivil(absl::CivilSecond(*review) + 9 * 3600, uk_);
+    const absl::Time raised = *review == UkDay(now, uk_)
+                                  ? now
+                                  : absl::FromCivil(absl::CivilSecond(*review) + 9 * 3600, uk_);
     std::vector<std::string> themes(request.themes().begin(), request.themes().end());
     if (themes.empty()) themes.emplace_back("qac_audit_inadequate");
     absl::StatusOr<v1::Escalation> e = NewEscalation(
-        request.la_code(), request.child_ref(), request.iro_id(), request.team(), themes, 1,
-        raised, ActorOf(request.actor().empty() ? request.iro_id() : request.actor()),
+        request.la_code(), request.child_ref(), request.iro_id(), request.team(), themes, 1, raised,
+        ActorOf(request.actor().empty() ? request.iro_id() : request.actor()),
         "QAC audit graded inadequate");
     if (!e.ok()) return e.status();
     escalation = *std::move(e);

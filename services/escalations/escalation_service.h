@@ -31,9 +31,9 @@ namespace carescore::escalations {
 class EscalationService {
  public:
   // `store`, `indicators` and `feed` outlive *this; `now` is the clock.
-  EscalationService(EscalationStore& store, indicators::IndicatorReader& indicators,
-                    Ladder ladder, ChangeFeed& feed,
-                    std::function<absl::Time()> now = [] { return absl::Now(); });
+  EscalationService(
+      EscalationStore& store, indicators::IndicatorReader& indicators, Ladder ladder,
+      ChangeFeed& feed, std::function<absl::Time()> now = [] { return absl::Now(); });
 
   absl::StatusOr<v1::RaiseEscalationResponse> RaiseEscalation(
       const v1::RaiseEscalationRequest& request);

@@ -192,10 +192,10 @@ TEST_F(EscalationServiceTest, YearSummaryEqualsTheIroReport) {
     const int m = std::stoi(month.substr(5, 2));
     const int direct_stage_1 = count(*stages, row, "stage_1") - inadequate[month];
     ASSERT_GE(direct_stage_1, 0) << month;
-    for (const auto& [stage, n] : {std::pair{1, direct_stage_1},
-                                   std::pair{2, count(*stages, row, "stage_2")},
-                                   std::pair{3, count(*stages, row, "stage_3")},
-                                   std::pair{4, count(*stages, row, "stage_4")}}) {
+    for (const auto& [stage, n] :
+         {std::pair{1, direct_stage_1}, std::pair{2, count(*stages, row, "stage_2")},
+          std::pair{3, count(*stages, row, "stage_3")},
+          std::pair{4, count(*stages, row, "stage_4")}}) {
       for (int i = 0; i < n; ++i) RaiseOk(stage, At(y, m, 15));
     }
   }
@@ -475,8 +475,7 @@ TEST_F(EscalationServiceTest, StoreFailureOnReadsIsPassedThroughUnlogged) {
             absl::StatusCode::kUnavailable);
   v1::ListOverdueEscalationsRequest overdue;
   failing_store_->FailNext(Op::kList, absl::InternalError("bad page"));
-  EXPECT_EQ(service_->ListOverdueEscalations(overdue).status().code(),
-            absl::StatusCode::kInternal);
+  EXPECT_EQ(service_->ListOverdueEscalations(overdue).status().code(), absl::StatusCode::kInternal);
   v1::GetAuditSummaryRequest audits;
   audits.set_from_month("2019-03");
   audits.set_to_month("2019-03");

@@ -78,8 +78,7 @@ v1::GetEscalationSummaryResponse SummariseStages(const std::vector<v1::Escalatio
     if (e.status() == v1::ESCALATION_STATUS_RESOLVED && e.has_closed_at()) {
       auto cal = calendars.find(e.la_code());
       const WorkingCalendar& calendar = cal == calendars.end() ? bank_holidays_only : cal->second;
-      const int days =
-          calendar.WorkingDaysBetween(raised, UkDay(TimeFromProto(e.closed_at()), uk));
+      const int days = calendar.WorkingDaysBetween(raised, UkDay(TimeFromProto(e.closed_at()), uk));
       days_to_resolve.push_back(days);
       if (days <= ladder.target_working_days) ++within_target;
     }
@@ -146,9 +145,7 @@ v1::GetAuditSummaryResponse SummariseAudits(const std::vector<v1::Audit>& audits
   return response;
 }
 
-absl::CivilDay FirstDayOf(Month month) {
-  return absl::CivilDay(month.year(), month.month(), 1);
-}
+absl::CivilDay FirstDayOf(Month month) { return absl::CivilDay(month.year(), month.month(), 1); }
 
 absl::CivilDay LastDayOf(Month month) {
   return absl::CivilDay(absl::CivilMonth(month.year(), month.month()) + 1) - 1;

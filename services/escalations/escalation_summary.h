@@ -38,8 +38,7 @@ using CalendarsByLa = std::map<std::string, WorkingCalendar>;
 // Themes are most frequent first, ties in alphabetical order.
 v1::GetEscalationSummaryResponse SummariseStages(const std::vector<v1::Escalation>& escalations,
                                                  Month from, Month to, const Ladder& ladder,
-                                                 const CalendarsByLa& calendars,
-                                                 absl::TimeZone uk);
+                                                 const CalendarsByLa& calendars, absl::TimeZone uk);
 
 // Audits per month of review date, by grade, over `from`..`to` (inclusive,
 // from <= to): one entry per month, in order, zeros included. A grade

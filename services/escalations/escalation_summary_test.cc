@@ -69,8 +69,8 @@ TEST(StageSummaryTest, CountsEveryStageOfTheLadderPerMonth) {
   };
   cases.push_back(Case("372", 1, UkTime(2019, 1, 8)));
   cases.back().set_audit_id("QAC-000001");
-  v1::GetEscalationSummaryResponse s = SummariseStages(
-      cases, Month(2019, 1), Month(2019, 3), SixResponseStages(), {}, UkTimeZone());
+  v1::GetEscalationSummaryResponse s =
+      SummariseStages(cases, Month(2019, 1), Month(2019, 3), SixResponseStages(), {}, UkTimeZone());
   ASSERT_EQ(s.months_size(), 3);
   const std::vector<std::vector<int>> expected = {
       {2, 1, 0, 0, 0, 0},  // January
@@ -101,8 +101,8 @@ TEST(StageSummaryTest, ReferralsCountForTheReferralStage) {
   std::vector<v1::Escalation> cases = {
       Case("372", 3, UkTime(2019, 3, 4),
            {{v1::TRANSITION_KIND_REFERRED_TO_CAFCASS, 5, UkTime(2019, 3, 11)}})};
-  v1::GetEscalationSummaryResponse s = SummariseStages(cases, Month(2019, 3), Month(2019, 3),
-                                                       Ladder::Default(), {}, UkTimeZone());
+  v1::GetEscalationSummaryResponse s =
+      SummariseStages(cases, Month(2019, 3), Month(2019, 3), Ladder::Default(), {}, UkTimeZone());
   ASSERT_EQ(s.months_size(), 1);
   ASSERT_EQ(s.months(0).stages_size(), 5);
   EXPECT_EQ(s.months(0).stages(2).count(), 1);
@@ -138,9 +138,9 @@ TEST(StageSummaryTest, TimeToResolve) {
   }
   cases.push_back(Case("372", 2, UkTime(2019, 3, 4), {}, {"contact", "health_needs"}));
   cases.push_back(Case("372", 2, UkTime(2019, 2, 4), {}, {"legal_plan_delay"}));  // Not raised
-                                                                                   // in range.
-  v1::GetEscalationSummaryResponse s = SummariseStages(cases, Month(2019, 3), Month(2019, 4),
-                                                       Ladder::Default(), {}, UkTimeZone());
+                                                                                  // in range.
+  v1::GetEscalationSummaryResponse s =
+      SummariseStages(cases, Month(2019, 3), Month(2019, 4), Ladder::Default(), {}, UkTimeZone());
   EXPECT_EQ(s.resolved(), 4);
   EXPECT_DOUBLE_EQ(s.median_working_days_to_resolve(), 7.5);
   EXPECT_DOUBLE_EQ(s.p90_working_days_to_resolve(), 20.5);

@@ -58,7 +58,8 @@ absl::StatusOr<Ladder> Ladder::FromCsv(const CsvTable& table) {
     v1::Stage s;
     int number = 0;
     if (!absl::SimpleAtoi(table.Field(row, "stage"), &number) || number != expected) {
-      errors.Add(row.line, "stage", absl::StrCat("stages must be numbered 1, 2, ... in order; expected ", expected));
+      errors.Add(row.line, "stage",
+                 absl::StrCat("stages must be numbered 1, 2, ... in order; expected ", expected));
     }
     ++expected;
     s.set_number(number);

@@ -10,8 +10,8 @@ TEST(PseudonymTest, RefusesIdentifiers) {
   EXPECT_TRUE(LooksLikeNhsNumber("9434765919"));
   EXPECT_TRUE(LooksLikeNhsNumber("943-476-5919"));
   EXPECT_FALSE(LooksLikeNhsNumber("9434765918"));
-  for (const char* bad : {"9434765919", "943 476 5919", "Jane Smith", "jane@example.org", "",
-                          "a/b"}) {
+  for (const char* bad :
+       {"9434765919", "943 476 5919", "Jane Smith", "jane@example.org", "", "a/b"}) {
     absl::Status s = CheckChildRef(bad);
     EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << bad;
   }

@@ -106,8 +106,8 @@ absl::Status SqliteEscalationStore::Update(const v1::Escalation& e, int expected
   absl::Status s = update->Run();
   if (!s.ok()) return s;
   if (sqlite3_changes(db_->raw()) == 0) {
-    return absl::AbortedError(absl::StrCat("escalation ", e.id(),
-                                           " was changed by someone else meanwhile: try again"));
+    return absl::AbortedError(
+        absl::StrCat("escalation ", e.id(), " was changed by someone else meanwhile: try again"));
   }
   return tx.Commit();
 }
@@ -124,8 +124,7 @@ absl::StatusOr<std::optional<v1::Escalation>> SqliteEscalationStore::Find(absl::
   return std::optional<v1::Escalation>(std::move(found->front()));
 }
 
-absl::StatusOr<std::vector<v1::Escalation>> SqliteEscalationStore::List(
-    const EscalationFilter& f) {
+absl::StatusOr<std::vector<v1::Escalation>> SqliteEscalationStore::List(const EscalationFilter& f) {
   absl::MutexLock lock(&mu_);
   std::string sql = "SELECT body FROM escalations WHERE 1 = 1";
   if (!f.la_code.empty()) absl::StrAppend(&sql, " AND la_code = ?1");
@@ -162,7 +161,8 @@ SqliteEscalationStore::InsertAudit(v1::Audit audit, std::optional<v1::Escalation
   absl::MutexLock lock(&mu_);
   SqliteTransaction tx(*db_);
   if (!tx.status().ok()) return tx.status();
-  absl::StatusOr<SqliteStatement> next = db_->Prepare("SELECT coalesce(max(seq), 0) + 1 FROM audits");
+  absl::StatusOr<SqliteStatement> next =
+      db_->Prepare("SELECT coalesce(max(seq), 0) + 1 FROM audits");
   if (!next.ok()) return next.status();
   absl::StatusOr<int64_t> seq = next->SingleInt();
   if (!seq.ok()) return seq.status();
@@ -189,8 +189,9 @@ SqliteEscalationStore::InsertAudit(v1::Audit audit, std::optional<v1::Escalation
   return std::make_pair(std::move(audit), std::move(escalation));
 }
 
-absl::StatusOr<std::vector<v1::Audit>> SqliteEscalationStore::ListAudits(
-    absl::string_view la_code, absl::CivilDay from, absl::CivilDay to) {
+absl::StatusOr<std::vector<v1::Audit>> SqliteEscalationStore::ListAudits(absl::string_view la_code,
+                                                                         absl::CivilDay from,
+                                                                         absl::CivilDay to) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<SqliteStatement> q = db_->Prepare(
       "SELECT body FROM audits WHERE (?1 = '' OR la_code = ?1) AND review_date >= ?2 AND "
@@ -208,8 +209,8 @@ absl::Status SqliteEscalationStore::AddClosures(absl::string_view la_code,
   absl::MutexLock lock(&mu_);
   SqliteTransaction tx(*db_);
   if (!tx.status().ok()) return tx.status();
-  absl::StatusOr<SqliteStatement> insert = db_->Prepare(
-      "INSERT OR REPLACE INTO closures(la_code, day, reason) VALUES (?1, ?2, ?3)");
+  absl::StatusOr<SqliteStatement> insert =
+      db_->Prepare("INSERT OR REPLACE INTO closures(la_code, day, reason) VALUES (?1, ?2, ?3)");
   if (!insert.ok()) return insert.status();
   for (absl::CivilDay day : days) {
     insert->BindText(1, la_code);
@@ -242,8 +243,8 @@ absl::StatusOr<std::set<absl::CivilDay>> SqliteEscalationStore::Closures(
 absl::Status SqliteEscalationStore::LogAccess(absl::string_view actor, absl::string_view action,
                                               absl::string_view subject) {
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<SqliteStatement> insert = db_->Prepare(
-      "INSERT INTO access_log(at_us, actor, action, subject) VALUES (?1, ?2, ?3, ?4)");
+  absl::StatusOr<SqliteStatement> insert =
+      db_->Prepare("INSERT INTO access_log(at_us, actor, action, subject) VALUES (?1, ?2, ?3, ?4)");
   if (!insert.ok()) return insert.status();
   insert->BindInt(1, absl::ToUnixMicros(absl::Now()));
   insert->BindText(2, actor);
@@ -254,15 +255,15 @@ absl::Status SqliteEscalationStore::LogAccess(absl::string_view actor, absl::str
 
 absl::StatusOr<std::vector<std::string>> SqliteEscalationStore::AccessLog(int limit) {
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<SqliteStatement> q = db_->Prepare(
-      "SELECT at_us, actor, action, subject FROM access_log ORDER BY seq LIMIT ?1");
+  absl::StatusOr<SqliteStatement> q =
+      db_->Prepare("SELECT at_us, actor, action, subject FROM access_log ORDER BY seq LIMIT ?1");
   if (!q.ok()) return q.status();
   q->BindInt(1, limit);
   return q->Collect<std::string>([](const SqliteStatement& row) {
-    return absl::StrCat(absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ",
-                                         absl::FromUnixMicros(row.ColumnInt(0)),
-                                         absl::UTCTimeZone()),
-                        " ", row.ColumnText(1), " ", row.ColumnText(2), " ", row.ColumnText(3));
+    return absl::StrCat(
+        absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", absl::FromUnixMicros(row.ColumnInt(0)),
+                         absl::UTCTimeZone()),
+        " ", row.ColumnText(1), " ", row.ColumnText(2), " ", row.ColumnText(3));
   });
 }
 

@@ -24,8 +24,7 @@ class SqliteEscalationStore final : public EscalationStore {
   absl::StatusOr<std::vector<v1::Escalation>> List(const EscalationFilter& filter) override;
   absl::StatusOr<std::pair<v1::Audit, std::optional<v1::Escalation>>> InsertAudit(
       v1::Audit audit, std::optional<v1::Escalation> escalation) override;
-  absl::StatusOr<std::vector<v1::Audit>> ListAudits(absl::string_view la_code,
-                                                    absl::CivilDay from,
+  absl::StatusOr<std::vector<v1::Audit>> ListAudits(absl::string_view la_code, absl::CivilDay from,
                                                     absl::CivilDay to) override;
   absl::Status AddClosures(absl::string_view la_code, const std::vector<absl::CivilDay>& days,
                            absl::string_view reason) override;

@@ -11,8 +11,8 @@ namespace {
 absl::CivilDay D(int y, int m, int d) { return absl::CivilDay(y, m, d); }
 
 TEST(BankHolidaysTest, RulesReproduceThePublishedList2012To2027) {
-  auto table = CsvTable::ReadFile(std::string(CARESCORE_ENGLAND_DIR) +
-                                  "/bank_holidays_england_wales.csv");
+  auto table =
+      CsvTable::ReadFile(std::string(CARESCORE_ENGLAND_DIR) + "/bank_holidays_england_wales.csv");
   ASSERT_TRUE(table.ok()) << table.status();
   std::map<int, std::vector<absl::CivilDay>> published;
   for (const CsvRow& row : table->rows()) {
@@ -34,8 +34,7 @@ TEST(BankHolidaysTest, YearsAroundThePublishedListByRule) {
   for (const BankHoliday& h : BankHolidaysOf(2011)) y2011.push_back(h.date);
   EXPECT_EQ(y2011, (std::vector<absl::CivilDay>{D(2011, 1, 3), D(2011, 4, 22), D(2011, 4, 25),
                                                 D(2011, 4, 29), D(2011, 5, 2), D(2011, 5, 30),
-                                                D(2011, 8, 29), D(2011, 12, 26),
-                                                D(2011, 12, 27)}));
+                                                D(2011, 8, 29), D(2011, 12, 26), D(2011, 12, 27)}));
   std::vector<absl::CivilDay> y2010;
   for (const BankHoliday& h : BankHolidaysOf(2010)) y2010.push_back(h.date);
   EXPECT_EQ(y2010, (std::vector<absl::CivilDay>{D(2010, 1, 1), D(2010, 4, 2), D(2010, 4, 5),

@@ -71,8 +71,7 @@ absl::StatusOr<std::vector<v1::Milestone>> GrpcIndicatorReader::ListMilestones(
 
 absl::StatusOr<std::vector<v1::Value>> GrpcIndicatorReader::ListValueHistory(
     const v1::ListValueHistoryRequest& request) {
-  absl::StatusOr<v1::ListValueHistoryResponse> got =
-      caller_.Call(&Stub::ListValueHistory, request);
+  absl::StatusOr<v1::ListValueHistoryResponse> got = caller_.Call(&Stub::ListValueHistory, request);
   // A value never written has no history.
   if (got.status().code() == absl::StatusCode::kNotFound) return std::vector<v1::Value>();
   if (!got.ok()) return got.status();

@@ -73,9 +73,9 @@ grpc::Status IndicatorGrpcService::WriteValues(grpc::ServerContext* /*context*/,
   return Reply(service_.WriteValues(*request), response);
 }
 
-grpc::Status IndicatorGrpcService::ImportValues(
-    grpc::ServerContext* context, grpc::ServerReader<v1::ImportValuesRequest>* reader,
-    v1::ImportValuesResponse* response) {
+grpc::Status IndicatorGrpcService::ImportValues(grpc::ServerContext* context,
+                                                grpc::ServerReader<v1::ImportValuesRequest>* reader,
+                                                v1::ImportValuesResponse* response) {
   // The stream is one load: gather it whole, then validate and commit once,
   // so that a bad row anywhere, or a client that goes away, stores nothing.
   std::string source;

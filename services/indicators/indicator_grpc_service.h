@@ -34,8 +34,7 @@ class IndicatorGrpcService final : public v1::IndicatorService::Service {
                           v1::SetTargetsResponse* response) override;
   grpc::Status ListTargets(grpc::ServerContext* context, const v1::ListTargetsRequest* request,
                            v1::ListTargetsResponse* response) override;
-  grpc::Status SetMilestones(grpc::ServerContext* context,
-                             const v1::SetMilestonesRequest* request,
+  grpc::Status SetMilestones(grpc::ServerContext* context, const v1::SetMilestonesRequest* request,
                              v1::SetMilestonesResponse* response) override;
   grpc::Status ListMilestones(grpc::ServerContext* context,
                               const v1::ListMilestonesRequest* request,

@@ -1,9 +1,9 @@
 #include "services/indicators/indicator_grpc_service.h"
 
 #include "carescore/v1/indicators.grpc.pb.h"
+#include "common/testing/loopback_server.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
-#include "common/testing/loopback_server.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "services/indicators/sqlite_indicator_store.h"

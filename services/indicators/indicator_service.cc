@@ -82,7 +82,8 @@ absl::StatusOr<v1::ImportLocalAuthoritiesResponse> IndicatorService::ImportLocal
     const v1::LocalAuthority& la = request.local_authorities(i);
     CheckLocalAuthority(la, i + 1, errors);
     if (!seen.insert(la.la_code()).second) {
-      errors.Add(i + 1, "la_code", absl::StrCat("LA ", la.la_code(), " appears twice in the batch"));
+      errors.Add(i + 1, "la_code",
+                 absl::StrCat("LA ", la.la_code(), " appears twice in the batch"));
     }
   }
   absl::Status invalid = errors.ToStatus("local authorities");
@@ -108,7 +109,8 @@ absl::StatusOr<v1::GetLocalAuthorityResponse> IndicatorService::GetLocalAuthorit
 
 absl::StatusOr<v1::ListLocalAuthoritiesResponse> IndicatorService::ListLocalAuthorities(
     const v1::ListLocalAuthoritiesRequest& request) {
-  absl::StatusOr<int> size = PageSize(request.page_size(), kDefaultCataloguePage, kMaxCataloguePage);
+  absl::StatusOr<int> size =
+      PageSize(request.page_size(), kDefaultCataloguePage, kMaxCataloguePage);
   if (!size.ok()) return size.status();
   std::string after;
   if (!request.page_token().empty()) {
@@ -174,7 +176,8 @@ absl::StatusOr<v1::GetIndicatorResponse> IndicatorService::GetIndicator(
 
 absl::StatusOr<v1::ListIndicatorsResponse> IndicatorService::ListIndicators(
     const v1::ListIndicatorsRequest& request) {
-  absl::StatusOr<int> size = PageSize(request.page_size(), kDefaultCataloguePage, kMaxCataloguePage);
+  absl::StatusOr<int> size =
+      PageSize(request.page_size(), kDefaultCataloguePage, kMaxCataloguePage);
   if (!size.ok()) return size.status();
   size_t start = 0;
   if (!request.page_token().empty()) {
@@ -251,8 +254,8 @@ absl::StatusOr<v1::ListTargetsResponse> IndicatorService::ListTargets(
     return absl::InvalidArgumentError(
         absl::StrCat("la_code \"", request.la_code(), "\" is not a DfE LA code"));
   }
-  absl::StatusOr<std::vector<v1::Target>> targets = store_.ListTargets(
-      {request.indicator_code(), request.financial_year(), request.la_code()});
+  absl::StatusOr<std::vector<v1::Target>> targets =
+      store_.ListTargets({request.indicator_code(), request.financial_year(), request.la_code()});
   if (!targets.ok()) return targets.status();
   v1::ListTargetsResponse response;
   for (v1::Target& t : *targets) *response.add_targets() = std::move(t);
@@ -355,8 +358,8 @@ absl::StatusOr<LoadReceipt> IndicatorService::Load(const std::string& source,
                                    fy ? "F" : "M", fy ? v.financial_year() : v.month());
     if (!keys.insert(std::move(key)).second) {
       errors.Add(row, fy ? "financial_year" : "period",
-                 absl::StrCat("duplicate row: ", v.indicator_code(), " for LA ", v.la_code(), " in ",
-                              fy ? v.financial_year() : v.month(),
+                 absl::StrCat("duplicate row: ", v.indicator_code(), " for LA ", v.la_code(),
+                              " in ", fy ? v.financial_year() : v.month(),
                               " appears more than once in this load"));
     }
   }
@@ -395,7 +398,7 @@ absl::StatusOr<v1::ListValuesResponse> IndicatorService::ListValues(
     const v1::ListValuesRequest& request) {
   ValueQuery query;
   query.kind = request.period_kind() == v1::PERIOD_KIND_UNSPECIFIED ? v1::PERIOD_KIND_MONTH
-                                                                      : request.period_kind();
+                                                                    : request.period_kind();
   if (!request.la_code().empty()) {
     if (absl::Status la = CheckLaCode(request.la_code()); !la.ok()) return la;
   }
@@ -414,8 +417,8 @@ absl::StatusOr<v1::ListValuesResponse> IndicatorService::ListValues(
   query.la_code = request.la_code();
   query.indicator_code = request.indicator_code();
   if (request.indicator_codes_size() > 500) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "indicator_codes: at most 500 codes, not ", request.indicator_codes_size()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("indicator_codes: at most 500 codes, not ", request.indicator_codes_size()));
   }
   query.indicator_codes.assign(request.indicator_codes().begin(), request.indicator_codes().end());
   if (!query.indicator_codes.empty() && !query.indicator_code.empty()) {
@@ -446,8 +449,7 @@ absl::StatusOr<v1::ListValuesResponse> IndicatorService::ListValues(
     if (response.values_size() == *size) {
       const v1::Value& last = response.values(*size - 1);
       response.set_next_page_token(EncodePageToken(absl::StrCat(
-          last.la_code(), kKeySep, last.indicator_code(),
-          kKeySep,
+          last.la_code(), kKeySep, last.indicator_code(), kKeySep,
           last.period_case() == v1::Value::kFinancialYear ? last.financial_year() : last.month())));
       break;
     }

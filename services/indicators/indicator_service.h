@@ -44,8 +44,7 @@ class IndicatorService {
 
   absl::StatusOr<v1::SetTargetsResponse> SetTargets(const v1::SetTargetsRequest& request);
   absl::StatusOr<v1::ListTargetsResponse> ListTargets(const v1::ListTargetsRequest& request);
-  absl::StatusOr<v1::SetMilestonesResponse> SetMilestones(
-      const v1::SetMilestonesRequest& request);
+  absl::StatusOr<v1::SetMilestonesResponse> SetMilestones(const v1::SetMilestonesRequest& request);
   absl::StatusOr<v1::ListMilestonesResponse> ListMilestones(
       const v1::ListMilestonesRequest& request);
 

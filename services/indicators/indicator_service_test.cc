@@ -51,8 +51,8 @@ class IndicatorServiceTest : public ::testing::Test {
 
 TEST_F(IndicatorServiceTest, WritesAndReadsRotherhamReviews) {
   // 6.8, April and October 2018: 119 of 139 and 133 of 148.
-  auto written = Write({Val("372", "6.8", "2018-04", 85.6, 119, 139),
-                        Val("372", "6.8", "2018-10", 89.9, 133, 148)});
+  auto written = Write(
+      {Val("372", "6.8", "2018-04", 85.6, 119, 139), Val("372", "6.8", "2018-10", 89.9, 133, 148)});
   ASSERT_TRUE(written.ok()) << written.status();
   EXPECT_EQ(written->written(), 2);
   v1::ListValuesRequest request;

@@ -58,7 +58,7 @@ constexpr absl::string_view kBumpCatalogue =
 
 v1::PeriodKind KindOf(const v1::ValueInput& in) {
   return in.period_case() == v1::ValueInput::kFinancialYear ? v1::PERIOD_KIND_FINANCIAL_YEAR
-                                                              : v1::PERIOD_KIND_MONTH;
+                                                            : v1::PERIOD_KIND_MONTH;
 }
 
 absl::string_view PeriodOf(const v1::ValueInput& in) {
@@ -147,7 +147,8 @@ absl::Status SqliteIndicatorStore::UpsertLocalAuthorities(
 
 namespace {
 
-constexpr absl::string_view kLaColumns = "SELECT la_code, ons_code, name, region, status FROM local_authorities";
+constexpr absl::string_view kLaColumns =
+    "SELECT la_code, ons_code, name, region, status FROM local_authorities";
 
 v1::LocalAuthority ReadLa(const SqliteStatement& s) {
   v1::LocalAuthority la;
@@ -208,8 +209,7 @@ absl::Status SqliteIndicatorStore::UpsertIndicators(const std::vector<v1::Indica
 
 absl::StatusOr<std::vector<v1::Indicator>> SqliteIndicatorStore::ListIndicators() {
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<SqliteStatement> q =
-      db_->Prepare("SELECT body FROM indicators ORDER BY position");
+  absl::StatusOr<SqliteStatement> q = db_->Prepare("SELECT body FROM indicators ORDER BY position");
   if (!q.ok()) return q.status();
   return q->CollectMessages<v1::Indicator>(0, "indicator record");
 }
@@ -269,9 +269,9 @@ absl::StatusOr<std::vector<v1::Target>> SqliteIndicatorStore::ListTargets(
   });
 }
 
-absl::Status SqliteIndicatorStore::ReplaceMilestones(
-    absl::string_view indicator_code, absl::string_view la_code,
-    const std::vector<v1::Milestone>& milestones) {
+absl::Status SqliteIndicatorStore::ReplaceMilestones(absl::string_view indicator_code,
+                                                     absl::string_view la_code,
+                                                     const std::vector<v1::Milestone>& milestones) {
   absl::MutexLock lock(&mu_);
   SqliteTransaction tx(*db_);
   if (!tx.status().ok()) return tx.status();
@@ -329,8 +329,8 @@ absl::StatusOr<LoadReceipt> SqliteIndicatorStore::AppendValues(
   // Strictly increasing stamps keep "as of" unambiguous even when the clock
   // is coarse or steps back.
   const int64_t recorded_us = std::max(NowMicros(), last_recorded_us_ + 1);
-  absl::StatusOr<SqliteStatement> load = db_->Prepare(
-      "INSERT INTO loads(recorded_at_us, source, row_count) VALUES (?1, ?2, ?3)");
+  absl::StatusOr<SqliteStatement> load =
+      db_->Prepare("INSERT INTO loads(recorded_at_us, source, row_count) VALUES (?1, ?2, ?3)");
   if (!load.ok()) return load.status();
   load->BindInt(1, recorded_us);
   load->BindText(2, source);
@@ -404,10 +404,9 @@ absl::StatusOr<std::vector<v1::Value>> SqliteIndicatorStore::ListValues(const Va
   std::string sql = absl::StrCat(
       "SELECT o.la_code, o.indicator_code, o.period, o.load_id, o.value, o.numerator, "
       "o.denominator",
-      query.figures_only
-          ? " FROM observations o WHERE "
-          : ", l.recorded_at_us, l.source FROM observations o "
-            "JOIN loads l ON l.load_id = o.load_id WHERE ",
+      query.figures_only ? " FROM observations o WHERE "
+                         : ", l.recorded_at_us, l.source FROM observations o "
+                           "JOIN loads l ON l.load_id = o.load_id WHERE ",
       query.la_code.empty() ? "o.kind" : "+o.kind", " = ?1 AND o.load_id <= ?2");
   if (!query.la_code.empty()) absl::StrAppend(&sql, " AND o.la_code = ?3");
   if (!query.indicator_code.empty()) absl::StrAppend(&sql, " AND o.indicator_code = ?4");

@@ -62,12 +62,12 @@ TEST_F(SqliteIndicatorStoreTest, KeepsEveryRevisionAndReadsAsOf) {
 }
 
 TEST_F(SqliteIndicatorStoreTest, MonthsAndYearsAreSeparateAndRangesInclusive) {
-  ASSERT_TRUE(store_
-                  ->AppendValues("x", {Val("372", "6.8", "2018-03", 91.2),
-                                       Val("372", "6.8", "2018-04", 85.0),
-                                       Val("372", "6.8", "2018-10", 89.9),
-                                       Outturn("372", "6.8", "2017-18", 91.2)})
-                  .ok());
+  ASSERT_TRUE(
+      store_
+          ->AppendValues(
+              "x", {Val("372", "6.8", "2018-03", 91.2), Val("372", "6.8", "2018-04", 85.0),
+                    Val("372", "6.8", "2018-10", 89.9), Outturn("372", "6.8", "2017-18", 91.2)})
+          .ok());
   ValueQuery months;
   months.la_code = "372";
   months.indicator_code = "6.8";
@@ -99,7 +99,9 @@ TEST_F(SqliteIndicatorStoreTest, DataVersionCountsLoadsPerLa) {
   EXPECT_EQ(store_->DataVersion("372").status().code(), absl::StatusCode::kNotFound);
   ASSERT_TRUE(store_->UpsertLocalAuthorities({La("372", "Rotherham"), La("382", "Kirklees")}).ok());
   const int64_t start = *store_->DataVersion("372");
-  ASSERT_TRUE(store_->AppendValues("a", {Val("372", "6.8", "2018-05", 1), Val("372", "6.8", "2018-06", 1)}).ok());
+  ASSERT_TRUE(
+      store_->AppendValues("a", {Val("372", "6.8", "2018-05", 1), Val("372", "6.8", "2018-06", 1)})
+          .ok());
   ASSERT_TRUE(store_->AppendValues("b", {Val("382", "6.8", "2018-05", 1)}).ok());
   ASSERT_TRUE(store_->AppendValues("c", {Val("372", "6.8", "2018-05", 2)}).ok());
   EXPECT_EQ(*store_->DataVersion("372"), start + 2);
@@ -137,9 +139,8 @@ TEST_F(SqliteIndicatorStoreTest, CatalogueKeepsOrderAndReplaces) {
 }
 
 TEST(SqliteIndicatorStoreFileTest, SurvivesReopen) {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() /
-      ("carescore-store-test-" + std::to_string(::getpid()));
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                    ("carescore-store-test-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const std::string path = (dir / "indicators.db").string();
   int64_t first_id = 0;

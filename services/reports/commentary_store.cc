@@ -42,7 +42,7 @@ absl::Status SqliteCommentaryStore::Put(const v1::Commentary& c) {
 }
 
 absl::StatusOr<std::vector<v1::Commentary>> SqliteCommentaryStore::List(absl::string_view la_code,
-                                                                       absl::string_view month) {
+                                                                        absl::string_view month) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<SqliteStatement> q = db_->Prepare(
       "SELECT section, text, author, updated_at_us FROM commentary WHERE la_code = ?1 AND "

@@ -59,10 +59,10 @@ std::string FigureText(const v1::ScorecardLine& line, double value, bool with_ra
 std::string HighlightSentence(const v1::ScorecardLine& line, const std::string& month) {
   if (!line.has_value()) return absl::StrCat("No figure for ", MonthName(month), ".");
   const int places = line.decimal_places();
-  std::string text = absl::StrCat(
-      "In ", MonthName(month), " the figure was ",
-      FigureText(line, line.value(), line.has_numerator() && line.has_denominator(),
-                 line.numerator(), line.denominator()));
+  std::string text =
+      absl::StrCat("In ", MonthName(month), " the figure was ",
+                   FigureText(line, line.value(), line.has_numerator() && line.has_denominator(),
+                              line.numerator(), line.denominator()));
   absl::StatusOr<Month> m = Month::Parse(month);
   if (m.ok()) {
     const std::string last_month = m->Plus(-1).ToString();
@@ -95,9 +95,10 @@ std::string HighlightSentence(const v1::ScorecardLine& line, const std::string& 
   }
   if (line.has_ytd() && line.period_type() == v1::PERIOD_TYPE_FINANCIAL_YTD) {
     const bool ratio = line.has_ytd_numerator() && line.has_ytd_denominator();
-    absl::StrAppend(&text, "; ",
-                    FigureText(line, line.ytd(), ratio, line.ytd_numerator(), line.ytd_denominator()),
-                    " so far this year");
+    absl::StrAppend(
+        &text, "; ",
+        FigureText(line, line.ytd(), ratio, line.ytd_numerator(), line.ytd_denominator()),
+        " so far this year");
   }
   absl::StrAppend(&text, ".");
   return text;
@@ -115,8 +116,8 @@ std::vector<v1::SectionHighlights> BuildHighlights(const v1::Scorecard& card) {
       it = index.emplace(line.section(), sections.size()).first;
       sections.emplace_back().set_section(line.section());
     }
-    v1::Highlight* h = issue ? sections[it->second].add_current_issues()
-                             : sections[it->second].add_improvements();
+    v1::Highlight* h =
+        issue ? sections[it->second].add_current_issues() : sections[it->second].add_improvements();
     h->set_code(line.code());
     h->set_title(line.title());
     h->set_text(HighlightSentence(line, card.month()));

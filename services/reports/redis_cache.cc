@@ -63,8 +63,8 @@ redisContext* RedisScorecardCache::Acquire() {
     }
     ++open_;  // Reserved; given back below if the connect fails.
   }
-  redisContext* c =
-      redisConnectWithTimeout(options_.host.c_str(), options_.port, absl::ToTimeval(options_.connect_timeout));
+  redisContext* c = redisConnectWithTimeout(options_.host.c_str(), options_.port,
+                                            absl::ToTimeval(options_.connect_timeout));
   if (c == nullptr || c->err != 0 ||
       redisSetTimeout(c, absl::ToTimeval(options_.command_timeout)) != REDIS_OK) {
     const std::string what = c == nullptr ? "out of memory" : std::string(c->errstr);
@@ -101,7 +101,8 @@ std::optional<std::string> RedisScorecardCache::Get(const std::string& key) {
   }
   auto* reply = static_cast<redisReply*>(redisCommand(c, "GET %b", key.data(), key.size()));
   if (reply == nullptr || reply->type == REDIS_REPLY_ERROR) {
-    const std::string what = reply != nullptr ? std::string(reply->str, reply->len) : std::string(c->errstr);
+    const std::string what =
+        reply != nullptr ? std::string(reply->str, reply->len) : std::string(c->errstr);
     if (reply != nullptr) freeReplyObject(reply);
     Release(c, false);
     Failed(what);
@@ -123,7 +124,8 @@ void RedisScorecardCache::Put(const std::string& key, const std::string& value) 
   auto* reply = static_cast<redisReply*>(redisCommand(c, "SET %b %b EX %s", key.data(), key.size(),
                                                       value.data(), value.size(), ttl.c_str()));
   const bool ok = reply != nullptr && reply->type != REDIS_REPLY_ERROR;
-  const std::string what = ok ? "" : (reply != nullptr ? std::string(reply->str, reply->len) : std::string(c->errstr));
+  const std::string what =
+      ok ? "" : (reply != nullptr ? std::string(reply->str, reply->len) : std::string(c->errstr));
   if (reply != nullptr) freeReplyObject(reply);
   Release(c, ok);
   if (!ok) Failed(what);

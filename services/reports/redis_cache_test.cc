@@ -41,12 +41,14 @@ class RedisServer {
 
   bool Start() {
     const std::string port = std::to_string(port_);
-    std::vector<std::string> args = {"redis-server", "--port", port, "--bind", "127.0.0.1",
-                                     "--save", "", "--appendonly", "no", "--loglevel", "warning"};
+    std::vector<std::string> args = {"redis-server", "--port",     port,     "--bind",
+                                     "127.0.0.1",    "--save",     "",       "--appendonly",
+                                     "no",           "--loglevel", "warning"};
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    if (posix_spawnp(&pid_, "redis-server", nullptr, nullptr, argv.data(), environ) != 0) return false;
+    if (posix_spawnp(&pid_, "redis-server", nullptr, nullptr, argv.data(), environ) != 0)
+      return false;
     for (int i = 0; i < 100; ++i) {
       timeval tv{0, 100000};
       redisContext* c = redisConnectWithTimeout("127.0.0.1", port_, tv);

@@ -84,11 +84,11 @@ std::string Chart(const v1::ScorecardLine& line) {
     return kLeft + (n <= 1 ? 0 : (kW - kLeft - kRight) * i / static_cast<double>(n - 1));
   };
   auto y = [&](double v) { return kTop + (kH - kTop - kBottom) * (hi - v) / (hi - lo); };
-  std::string svg = absl::StrCat(
-      "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ", kW, " ", kH,
-      "\" width=\"", kW, "\" height=\"", kH, "\" role=\"img\"><title>", title, "</title>",
-      "<rect x=\"", kLeft, "\" y=\"", kTop, "\" width=\"", kW - kLeft - kRight, "\" height=\"",
-      kH - kTop - kBottom, "\" class=\"plot\"/>");
+  std::string svg =
+      absl::StrCat("<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ", kW,
+                   " ", kH, "\" width=\"", kW, "\" height=\"", kH, "\" role=\"img\"><title>", title,
+                   "</title>", "<rect x=\"", kLeft, "\" y=\"", kTop, "\" width=\"",
+                   kW - kLeft - kRight, "\" height=\"", kH - kTop - kBottom, "\" class=\"plot\"/>");
   for (const auto& [value, cls] : refs) {
     absl::StrAppend(&svg, "<line class=\"ref ref-", cls, "\" x1=\"", kLeft, "\" x2=\"", kW - kRight,
                     "\" y1=\"", y(value), "\" y2=\"", y(value), "\"><title>",
@@ -99,7 +99,8 @@ std::string Chart(const v1::ScorecardLine& line) {
   for (int i = 0; i < n; ++i) {
     const v1::MonthFigure& f = line.months(i);
     if (!f.has_value()) {
-      if (!points.empty()) absl::StrAppend(&svg, "<polyline class=\"series\" points=\"", points, "\"/>");
+      if (!points.empty())
+        absl::StrAppend(&svg, "<polyline class=\"series\" points=\"", points, "\"/>");
       points.clear();
       continue;
     }
@@ -108,15 +109,16 @@ std::string Chart(const v1::ScorecardLine& line) {
                     "\" r=\"2.5\"><title>", ShortMonth(f.month()), ": ",
                     FormatFigure(f.value(), line.decimal_places()), "</title></circle>");
   }
-  if (!points.empty()) absl::StrAppend(&svg, "<polyline class=\"series\" points=\"", points, "\"/>");
+  if (!points.empty())
+    absl::StrAppend(&svg, "<polyline class=\"series\" points=\"", points, "\"/>");
   for (int i = 0; i < n; i += std::max(1, n / 6)) {
     absl::StrAppend(&svg, "<text class=\"axis\" x=\"", x(i), "\" y=\"", kH - 10,
                     "\" text-anchor=\"middle\">", ShortMonth(line.months(i).month()), "</text>");
   }
   absl::StrAppend(&svg, "<text class=\"axis\" x=\"", kLeft - 4, "\" y=\"", y(hi - pad) + 4,
-                  "\" text-anchor=\"end\">", PlainNumber(hi - pad), "</text>", "<text class=\"axis\" x=\"",
-                  kLeft - 4, "\" y=\"", y(lo + pad) + 4, "\" text-anchor=\"end\">", PlainNumber(lo + pad),
-                  "</text></svg>");
+                  "\" text-anchor=\"end\">", PlainNumber(hi - pad), "</text>",
+                  "<text class=\"axis\" x=\"", kLeft - 4, "\" y=\"", y(lo + pad) + 4,
+                  "\" text-anchor=\"end\">", PlainNumber(lo + pad), "</text></svg>");
   return svg;
 }
 
@@ -143,7 +145,6 @@ svg .axis { font-size: 9px; fill: #444; }
 @media print { body { margin: 0; } section.detail { page-break-before: always; } article { page-break-inside: avoid; } }
 )css";
 
-
 // A line's benchmarks: one row each for the published comparators and the
 // computed ones (year and month), with gaps from the in-month value.
 std::string BenchmarkTable(const v1::ScorecardLine& l) {
@@ -164,15 +165,16 @@ std::string BenchmarkTable(const v1::ScorecardLine& l) {
     << "<th>Quartile (rank)</th></tr>";
   for (const auto& [name, c] : rows) {
     h << "<tr><th>" << HtmlEscape(name)
-      << (c->indicator_code().empty() ? "" : absl::StrCat(" (", HtmlEscape(c->indicator_code()), ")"))
+      << (c->indicator_code().empty() ? ""
+                                      : absl::StrCat(" (", HtmlEscape(c->indicator_code()), ")"))
       << "</th><td class=\"n\">" << Fig(l, c->has_sn_average(), c->sn_average()) << "</td>"
       << "<td class=\"n\">" << Fig(l, c->has_best_sn(), c->best_sn()) << "</td>"
       << "<td class=\"n\">" << Fig(l, c->has_national_average(), c->national_average())
       << "</td><td class=\"n\">"
       << Fig(l, c->has_top_quartile_threshold(), c->top_quartile_threshold())
       << "</td><td class=\"n\">" << Fig(l, c->has_gap_sn_average(), c->gap_sn_average())
-      << "</td><td class=\"n\">"
-      << Fig(l, c->has_gap_national_average(), c->gap_national_average()) << "</td><td>";
+      << "</td><td class=\"n\">" << Fig(l, c->has_gap_national_average(), c->gap_national_average())
+      << "</td><td>";
     if (c->rank() > 0) {
       h << QuartileBandWord(c->quartile()) << " (" << c->rank() << " of " << c->rank_of() << ")";
     } else {
@@ -187,8 +189,8 @@ std::string BenchmarkTable(const v1::ScorecardLine& l) {
 }  // namespace
 
 std::string HtmlEscape(absl::string_view text) {
-  return absl::StrReplaceAll(text, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"},
-                                    {"\"", "&quot;"}, {"'", "&#39;"}});
+  return absl::StrReplaceAll(
+      text, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}, {"'", "&#39;"}});
 }
 
 std::string RenderHtml(const v1::ReportDocument& doc) {
@@ -217,15 +219,16 @@ std::string RenderHtml(const v1::ReportDocument& doc) {
   h << "<header class=\"cover\"><h1>Corporate Parenting Performance Report</h1>"
     << "<p><strong>" << HtmlEscape(card.la_name()) << "</strong> (LA " << HtmlEscape(card.la_code())
     << ") &middot; " << month_name << " &middot; financial year " << card.financial_year() << "</p>"
-    << "<p id=\"cover-summary\">" << card.lines_size() << " indicators: <span class=\"rag rag-red\">"
-    << red << " red</span> <span class=\"rag rag-amber\">" << amber
+    << "<p id=\"cover-summary\">" << card.lines_size()
+    << " indicators: <span class=\"rag rag-red\">" << red
+    << " red</span> <span class=\"rag rag-amber\">" << amber
     << " amber</span> <span class=\"rag rag-green\">" << green << " green</span>, " << unrated
-    << " not rated; " << improving << " improving and " << declining << " declining since last month.</p>"
+    << " not rated; " << improving << " improving and " << declining
+    << " declining since last month.</p>"
     << "<p class=\"muted\">Built from data version " << card.data_version();
   if (card.has_as_of()) {
     h << " as it stood at "
-      << absl::FormatTime("%Y-%m-%d %H:%M UTC",
-                          TimeFromProto(card.as_of()), absl::UTCTimeZone());
+      << absl::FormatTime("%Y-%m-%d %H:%M UTC", TimeFromProto(card.as_of()), absl::UTCTimeZone());
   }
   h << "; generated "
     << absl::FormatTime("%Y-%m-%d %H:%M UTC", TimeFromProto(doc.generated_at()),
@@ -243,7 +246,8 @@ std::string RenderHtml(const v1::ReportDocument& doc) {
   for (const std::string& m : last3) h << "<th>" << ShortMonth(m) << "</th>";
   h << "<th>YTD</th><th>DOT</th><th>RAG</th><th>Red</th><th>Amber</th><th>Green</th>";
   for (const std::string& y : years) h << "<th>" << y << "</th>";
-  h << "<th>SN average</th><th>Best SN</th><th>National</th><th>Top quartile</th></tr></thead><tbody>";
+  h << "<th>SN average</th><th>Best SN</th><th>National</th><th>Top "
+       "quartile</th></tr></thead><tbody>";
   const auto sections = BySection(card);
   const int columns = 12 + static_cast<int>(years.size()) + 4;
   for (const auto& [section, lines] : sections) {
@@ -277,15 +281,16 @@ std::string RenderHtml(const v1::ReportDocument& doc) {
   }
   h << "</tbody></table><p class=\"muted\">Comparators are the latest published before this "
        "financial year, or where none are published, computed from every LA's values for the "
-       "last complete year (marked *). DOT compares with last month at the figures shown. RAG against the "
+       "last complete year (marked *). DOT compares with last month at the figures shown. RAG "
+       "against the "
     << card.financial_year() << " targets; blank thresholds: no target set.</p>";
 
   // IRO escalations.
   h << "<h2>IRO challenge and escalation</h2>";
   if (doc.escalations().empty()) {
-    h << "<p class=\"muted\">" << HtmlEscape(doc.escalations_note().empty()
-                                                 ? "No escalation figures for this period."
-                                                 : doc.escalations_note())
+    h << "<p class=\"muted\">"
+      << HtmlEscape(doc.escalations_note().empty() ? "No escalation figures for this period."
+                                                   : doc.escalations_note())
       << "</p>";
   } else {
     // A column per stage of the escalation service's ladder; its referral
@@ -315,15 +320,14 @@ std::string RenderHtml(const v1::ReportDocument& doc) {
     if (c != commentary.end()) {
       h << "<div class=\"commentary\">" << HtmlEscape(c->second->text()) << "</div>"
         << "<p class=\"muted\">Commentary by " << HtmlEscape(c->second->author()) << ", "
-        << absl::FormatTime("%Y-%m-%d", TimeFromProto(c->second->updated_at()),
-                            absl::UTCTimeZone())
+        << absl::FormatTime("%Y-%m-%d", TimeFromProto(c->second->updated_at()), absl::UTCTimeZone())
         << "</p>";
     } else {
       h << "<p class=\"muted\">No commentary yet for this section.</p>";
     }
     for (const v1::ScorecardLine* l : lines) {
-      h << "<article id=\"ind-" << HtmlEscape(l->code()) << "\"><h3>" << HtmlEscape(l->code()) << " "
-        << HtmlEscape(l->title()) << "</h3><p class=\"muted\">Good performance is "
+      h << "<article id=\"ind-" << HtmlEscape(l->code()) << "\"><h3>" << HtmlEscape(l->code())
+        << " " << HtmlEscape(l->title()) << "</h3><p class=\"muted\">Good performance is "
         << PolarityText(l->polarity()) << ". YTD: " << Fig(*l, l->has_ytd(), l->ytd()) << " ("
         << HtmlEscape(l->ytd_note()) << "). RAG: " << RagWord(l->rag())
         << (l->rag_note().empty() ? "" : " (" + HtmlEscape(l->rag_note()) + ")") << ".</p>";
@@ -340,9 +344,9 @@ std::string RenderHtml(const v1::ReportDocument& doc) {
         h << "<tr><th>Of</th>";
         for (const v1::MonthFigure& f : l->months()) {
           h << "<td class=\"n\">"
-            << (f.has_denominator()
-                    ? absl::StrCat(FormatFigure(f.numerator(), 0), "/", FormatFigure(f.denominator(), 0))
-                    : "")
+            << (f.has_denominator() ? absl::StrCat(FormatFigure(f.numerator(), 0), "/",
+                                                   FormatFigure(f.denominator(), 0))
+                                    : "")
             << "</td>";
         }
         h << "</tr>";

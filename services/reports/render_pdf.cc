@@ -25,8 +25,8 @@ namespace fs = std::filesystem;
 absl::StatusOr<std::string> RenderPdf(const std::string& html, const std::string& chromium,
                                       absl::Duration timeout) {
   std::error_code ec;
-  const fs::path dir = fs::temp_directory_path() /
-                       absl::StrCat("carescore-pdf-", getpid(), "-", absl::ToUnixNanos(absl::Now()));
+  const fs::path dir = fs::temp_directory_path() / absl::StrCat("carescore-pdf-", getpid(), "-",
+                                                                absl::ToUnixNanos(absl::Now()));
   fs::create_directories(dir / "profile", ec);
   if (ec) return absl::InternalError(absl::StrCat("cannot make a temp folder: ", ec.message()));
   const fs::path in = dir / "report.html";

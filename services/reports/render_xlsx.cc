@@ -21,9 +21,9 @@ namespace carescore::reports {
 namespace fs = std::filesystem;
 
 absl::StatusOr<std::string> RenderXlsx(const v1::ReportDocument& doc) {
-  const fs::path path = fs::temp_directory_path() /
-                        absl::StrCat("carescore-report-", getpid(), "-",
-                                     absl::ToUnixNanos(absl::Now()), ".xlsx");
+  const fs::path path =
+      fs::temp_directory_path() /
+      absl::StrCat("carescore-report-", getpid(), "-", absl::ToUnixNanos(absl::Now()), ".xlsx");
   lxw_workbook* wb = workbook_new(path.c_str());
   if (wb == nullptr) return absl::InternalError("cannot create the XLSX workbook");
   lxw_format* bold = workbook_add_format(wb);

@@ -5,10 +5,9 @@
 // which is a raw callback method: it sends ReportService::GetScorecardBytes
 // as they are (scorecard_response.h puts the response's fields around
 // them), so a cached scorecard goes out without being parsed and serialised
-// again. A request that does not parse is INVALID_ARGUMENT. A hit whose versions are held is answered on gRPC's
-// thread (it waits only on the cache, at most its command timeout); other
-// calls, which wait on the other services, run on the edge's own threads.
-// Thread-safe.
+// again. A request that does not parse is INVALID_ARGUMENT. A hit whose versions are held is
+// answered on gRPC's thread (it waits only on the cache, at most its command timeout); other calls,
+// which wait on the other services, run on the edge's own threads. Thread-safe.
 
 #include "carescore/v1/reports.grpc.pb.h"
 #include "common/worker_pool.h"

@@ -6,11 +6,11 @@
 #include <vector>
 
 #include "absl/synchronization/notification.h"
+#include "common/testing/loopback_server.h"
 #include "google/protobuf/unknown_field_set.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "grpcpp/generic/generic_stub.h"
-#include "common/testing/loopback_server.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "services/reports/testing/report_fixture.h"
@@ -54,11 +54,10 @@ class ReportGrpcServiceTest : public ReportServiceFixture {
     grpc::ByteBuffer out;
     grpc::Status status;
     absl::Notification done;
-    generic.UnaryCall(&context, kGetScorecard, grpc::StubOptions(), &in, &out,
-                      [&](grpc::Status s) {
-                        status = std::move(s);
-                        done.Notify();
-                      });
+    generic.UnaryCall(&context, kGetScorecard, grpc::StubOptions(), &in, &out, [&](grpc::Status s) {
+      status = std::move(s);
+      done.Notify();
+    });
     done.WaitForNotification();
     std::vector<grpc::Slice> slices;
     if (status.ok() && out.Dump(&slices).ok()) {

@@ -16,7 +16,8 @@ v1::ReportDocument Sample() {
   v1::ScorecardLine* l = card->add_lines();
   l->set_section("Placements");
   l->set_code("8.2");
-  l->set_title("Percentage of looked after children with 3 or more placements in the last 12 months");
+  l->set_title(
+      "Percentage of looked after children with 3 or more placements in the last 12 months");
   l->set_polarity(v1::POLARITY_LOW);
   l->set_unit(v1::UNIT_PERCENT);
   l->set_period_type(v1::PERIOD_TYPE_ROLLING_12M);
@@ -29,8 +30,8 @@ v1::ReportDocument Sample() {
   l->mutable_target()->set_kind(v1::TARGET_KIND_THRESHOLDS);
   l->mutable_target()->set_red_threshold(13);
   l->mutable_target()->set_green_threshold(10.8);
-  for (const auto& [m, v] : {std::pair{"2018-08", 12.1}, std::pair{"2018-09", 12.7},
-                             std::pair{"2018-10", 12.1}}) {
+  for (const auto& [m, v] :
+       {std::pair{"2018-08", 12.1}, std::pair{"2018-09", 12.7}, std::pair{"2018-10", 12.1}}) {
     v1::MonthFigure* f = l->add_months();
     f->set_month(m);
     f->set_value(v);

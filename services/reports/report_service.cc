@@ -6,11 +6,11 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/arena.h"
 #include "absl/time/time.h"
 #include "common/period.h"
 #include "common/proto_time.h"
 #include "common/validation.h"
+#include "google/protobuf/arena.h"
 #include "services/reports/highlights.h"
 #include "services/reports/report_renderer.h"
 #include "services/reports/scorecard.h"
@@ -40,12 +40,11 @@ absl::StatusOr<v1::GetScorecardResponse> ReportService::GetScorecard(
 }
 
 std::string ReportService::CacheKey(const v1::GetScorecardRequest& request, Month month,
-                                   const ScorecardVersions& versions) {
+                                    const ScorecardVersions& versions) {
   // Computed comparators read every LA's values, hence the all-LA version.
-  return absl::StrCat(
-      "carescore:scorecard:v2:", request.la_code(), ":", month.ToString(), ":",
-      request.has_as_of() ? absl::StrCat(MicrosFromProto(request.as_of())) : "now",
-      ":d", versions.la, ":a", versions.all, ":c", versions.comparators);
+  return absl::StrCat("carescore:scorecard:v2:", request.la_code(), ":", month.ToString(), ":",
+                      request.has_as_of() ? absl::StrCat(MicrosFromProto(request.as_of())) : "now",
+                      ":d", versions.la, ":a", versions.all, ":c", versions.comparators);
 }
 
 ReportService::ScorecardVersions ReportService::VersionsOf(
@@ -92,8 +91,8 @@ absl::StatusOr<ScorecardBytes> ReportService::GetScorecardBytes(
   const ScorecardVersions versions = VersionsOf(*data, *comparators);
 
   // A past as-of never changes; a future one could, so it is not cached.
-  const bool cacheable = cache_ != nullptr &&
-                         (!request.has_as_of() || TimeFromProto(request.as_of()) <= now_());
+  const bool cacheable =
+      cache_ != nullptr && (!request.has_as_of() || TimeFromProto(request.as_of()) <= now_());
   if (!cacheable) {
     absl::StatusOr<std::string> card = BuildScorecard(request, versions);
     if (!card.ok()) return card.status();
@@ -122,8 +121,8 @@ absl::StatusOr<std::shared_ptr<const ReportService::ReferenceData>> ReportServic
     const std::string& la_code, FinancialYear fy, const ScorecardVersions& versions) {
   // Held per catalogue and comparators version: a new load of values (the
   // usual reason a scorecard is not cached) does not read these again.
-  const std::string key = absl::StrCat(la_code, ":", fy.ToString(), ":k", versions.catalogue,
-                                       ":c", versions.comparators);
+  const std::string key = absl::StrCat(la_code, ":", fy.ToString(), ":k", versions.catalogue, ":c",
+                                       versions.comparators);
   {
     absl::MutexLock lock(&reference_mu_);
     auto it = references_.find(key);
@@ -259,8 +258,7 @@ absl::StatusOr<std::string> ReportService::BuildScorecard(const v1::GetScorecard
         break;
       }
     }
-    if (auto p = ref.published_by_code.find(indicator.code());
-        p != ref.published_by_code.end()) {
+    if (auto p = ref.published_by_code.find(indicator.code()); p != ref.published_by_code.end()) {
       v1::Benchmark b;
       b.set_la_code(request.la_code());
       b.set_indicator_code(indicator.code());
@@ -384,14 +382,15 @@ absl::StatusOr<v1::ReportDocument> ReportService::Document(
   return doc;
 }
 
-absl::StatusOr<v1::GetReportResponse> ReportService::GetReport(const v1::GetReportRequest& request) {
+absl::StatusOr<v1::GetReportResponse> ReportService::GetReport(
+    const v1::GetReportRequest& request) {
   absl::Status checked = CheckLaAndMonth(request.la_code(), request.month());
   if (!checked.ok()) return checked;
   if (request.format() == v1::REPORT_FORMAT_UNSPECIFIED) {
     return absl::InvalidArgumentError("format is required: html, pdf, xlsx, csv or json");
   }
-  absl::StatusOr<v1::ReportDocument> doc =
-      Document(request.la_code(), request.month(), request.has_as_of() ? &request.as_of() : nullptr);
+  absl::StatusOr<v1::ReportDocument> doc = Document(
+      request.la_code(), request.month(), request.has_as_of() ? &request.as_of() : nullptr);
   if (!doc.ok()) return doc.status();
   v1::GetReportResponse response;
   const std::string stem = absl::StrCat("carescore-", request.la_code(), "-", request.month());

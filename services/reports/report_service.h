@@ -44,8 +44,8 @@ struct ScorecardBytes {
 // What ReportService reads from and writes to, besides the two services it
 // always needs. Every pointer may be null; all outlive the service.
 struct ReportDependencies {
-  ScorecardCache* cache = nullptr;                    // Null: no cache.
-  CommentaryStore* commentary = nullptr;              // Null: no commentary.
+  ScorecardCache* cache = nullptr;                       // Null: no cache.
+  CommentaryStore* commentary = nullptr;                 // Null: no commentary.
   escalations::EscalationReader* escalations = nullptr;  // Null: no IRO section.
   // The Chromium that prints PDFs: a path or a name on PATH.
   std::string chromium = "chromium";
@@ -62,12 +62,12 @@ class ReportService {
         cache_(dependencies.cache),
         deps_(std::move(dependencies)),
         now_(deps_.now),
-        data_versions_([this](const std::string& la) { return indicators_.GetDataVersion(la); },
-                       [](const v1::GetDataVersionResponse& r) { return LeaseFromProto(r.lease()); }),
-        comparator_versions_([this](const std::string&) { return benchmarks_.GetVersion(); },
-                             [](const v1::GetComparatorsVersionResponse& r) {
-                               return LeaseFromProto(r.lease());
-                             }) {}
+        data_versions_(
+            [this](const std::string& la) { return indicators_.GetDataVersion(la); },
+            [](const v1::GetDataVersionResponse& r) { return LeaseFromProto(r.lease()); }),
+        comparator_versions_(
+            [this](const std::string&) { return benchmarks_.GetVersion(); },
+            [](const v1::GetComparatorsVersionResponse& r) { return LeaseFromProto(r.lease()); }) {}
 
   // The scorecard, parsed, with the cache outcome.
   absl::StatusOr<v1::GetScorecardResponse> GetScorecard(const v1::GetScorecardRequest& request);
@@ -147,7 +147,7 @@ class ReportService {
   absl::Mutex reference_mu_;
   std::map<std::string, std::shared_ptr<const ReferenceData>> references_
       ABSL_GUARDED_BY(reference_mu_);
-  LeasedVersions<v1::GetDataVersionResponse> data_versions_;       // By LA code.
+  LeasedVersions<v1::GetDataVersionResponse> data_versions_;               // By LA code.
   LeasedVersions<v1::GetComparatorsVersionResponse> comparator_versions_;  // One key, "".
 };
 

@@ -6,8 +6,8 @@
 #include "common/measure.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
-#include "services/reports/testing/report_fixture.h"
 #include "services/reports/scorecard.h"
+#include "services/reports/testing/report_fixture.h"
 
 namespace carescore::reports {
 namespace {
@@ -25,8 +25,8 @@ v1::GetReportRequest ReportRequest(v1::ReportFormat format) {
 // The JSON report, read back into the document it was made from.
 v1::ReportDocument JsonReport(ReportService& service) {
   v1::ReportDocument doc;
-  absl::StatusOr<v1::GetReportResponse> json = service.GetReport(ReportRequest(
-      v1::REPORT_FORMAT_JSON));
+  absl::StatusOr<v1::GetReportResponse> json =
+      service.GetReport(ReportRequest(v1::REPORT_FORMAT_JSON));
   EXPECT_TRUE(json.ok()) << json.status();
   if (!json.ok()) return doc;
   EXPECT_EQ(json->content_type(), "application/json");
@@ -37,20 +37,20 @@ v1::ReportDocument JsonReport(ReportService& service) {
 TEST_F(ReportServiceTest, RotherhamOctober2018) {
   auto lines = October();
   ASSERT_EQ(lines.size(), 39u);
-  EXPECT_EQ(lines["6.2"].dot(), v1::DIRECTION_DECLINING);   // 115.0 -> 116.3, low
-  EXPECT_EQ(lines["8.5"].dot(), v1::DIRECTION_IMPROVING);   // 52.5 -> 52.0, low
-  EXPECT_EQ(lines["6.1"].dot(), v1::DIRECTION_INCREASE);    // 651 -> 658, info
-  EXPECT_EQ(lines["7.2"].dot(), v1::DIRECTION_NO_CHANGE);   // 95.0 -> 95.0
-  EXPECT_EQ(FormatFigure(lines["6.8"].ytd(), 1), "86.4");   // 911 of 1055
-  EXPECT_EQ(lines["6.8"].rag(), v1::RAG_RED);               // 89.9 < 90
-  EXPECT_EQ(lines["8.2"].rag(), v1::RAG_AMBER);             // 12.1: red >= 13, green < 10.8
-  EXPECT_EQ(lines["10.4"].rag(), v1::RAG_GREEN);            // A1 351.4 < 487
-  EXPECT_EQ(lines["6.9"].rag(), v1::RAG_RED);               // YTD 14 of 141 = 9.9 < 20
+  EXPECT_EQ(lines["6.2"].dot(), v1::DIRECTION_DECLINING);  // 115.0 -> 116.3, low
+  EXPECT_EQ(lines["8.5"].dot(), v1::DIRECTION_IMPROVING);  // 52.5 -> 52.0, low
+  EXPECT_EQ(lines["6.1"].dot(), v1::DIRECTION_INCREASE);   // 651 -> 658, info
+  EXPECT_EQ(lines["7.2"].dot(), v1::DIRECTION_NO_CHANGE);  // 95.0 -> 95.0
+  EXPECT_EQ(FormatFigure(lines["6.8"].ytd(), 1), "86.4");  // 911 of 1055
+  EXPECT_EQ(lines["6.8"].rag(), v1::RAG_RED);              // 89.9 < 90
+  EXPECT_EQ(lines["8.2"].rag(), v1::RAG_AMBER);            // 12.1: red >= 13, green < 10.8
+  EXPECT_EQ(lines["10.4"].rag(), v1::RAG_GREEN);           // A1 351.4 < 487
+  EXPECT_EQ(lines["6.9"].rag(), v1::RAG_RED);              // YTD 14 of 141 = 9.9 < 20
   EXPECT_EQ(FormatFigure(lines["6.9"].ytd(), 1), "9.9");
   EXPECT_EQ(lines["6.1"].rag(), v1::RAG_NONE);
-  EXPECT_EQ(lines["6.3"].ytd(), 170);                       // admissions summed
-  EXPECT_FALSE(lines["6.5"].has_ytd());                      // no numerators
-  EXPECT_EQ(lines["11.5a"].rag(), v1::RAG_GREEN);           // 14.6 within 14-20
+  EXPECT_EQ(lines["6.3"].ytd(), 170);              // admissions summed
+  EXPECT_FALSE(lines["6.5"].has_ytd());            // no numerators
+  EXPECT_EQ(lines["11.5a"].rag(), v1::RAG_GREEN);  // 14.6 within 14-20
   EXPECT_EQ(lines["8.1"].published().financial_year(), "2016-17");
   EXPECT_DOUBLE_EQ(lines["8.1"].published().sn_average(), 68.2);
   EXPECT_EQ(lines["10.4"].outturns(3).financial_year(), "2017-18");
@@ -207,7 +207,8 @@ TEST_F(ReportServiceTest, ComputedComparatorsFromOtherLas) {
   auto after = cached.GetScorecard(r);
   ASSERT_TRUE(after.ok());
   EXPECT_EQ(after->cache(), "miss");
-  EXPECT_NEAR(LinesOf(after->scorecard())["6.8"].computed().national_average(), 100.0 * 1932 / 2158, 1e-9);
+  EXPECT_NEAR(LinesOf(after->scorecard())["6.8"].computed().national_average(), 100.0 * 1932 / 2158,
+              1e-9);
 }
 
 // With leases, a hit asks the other services nothing, and a write is still

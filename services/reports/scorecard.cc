@@ -78,9 +78,9 @@ YearToDate ComputeYearToDate(const v1::Indicator& indicator,
     ytd.value = pooled.Value(UnitScale(indicator.unit()));
     ytd.numerator = pooled.numerator();
     ytd.denominator = pooled.denominator();
-    ytd.note = absl::StrCat(FormatFigure(pooled.numerator(), 0), " of ",
-                            FormatFigure(pooled.denominator(), 0), " over ", held.size(),
-                            " months", gaps);
+    ytd.note =
+        absl::StrCat(FormatFigure(pooled.numerator(), 0), " of ",
+                     FormatFigure(pooled.denominator(), 0), " over ", held.size(), " months", gaps);
     return ytd;
   }
   ytd.note = "no year-to-date rule for this unit";
@@ -118,8 +118,7 @@ v1::Rag RagOf(double value, const v1::Target& target, const v1::Indicator& indic
       return v1::RAG_AMBER;
     }
   }
-  if (target.kind() == v1::TARGET_KIND_RANGE && target.has_range_low() &&
-      target.has_range_high()) {
+  if (target.kind() == v1::TARGET_KIND_RANGE && target.has_range_low() && target.has_range_high()) {
     if (v >= target.range_low() && v <= target.range_high()) return v1::RAG_GREEN;
     const double tolerance = target.range_tolerance_pct() / 100.0;
     if (v >= target.range_low() * (1 - tolerance) && v <= target.range_high() * (1 + tolerance)) {
@@ -146,8 +145,8 @@ std::optional<v1::Flag> SignificanceOf(const v1::Value& current, const v1::Value
   const std::string test = "two-proportion z-test against last month, 5% level";
   if (se == 0 || std::fabs((p1 - p2) / se) < 1.96) {
     flag.set_kind(v1::FLAG_KIND_NOT_SIGNIFICANT);
-    flag.set_message(absl::StrCat("the change from last month is not statistically significant (",
-                                  test, ")"));
+    flag.set_message(
+        absl::StrCat("the change from last month is not statistically significant (", test, ")"));
   } else {
     flag.set_kind(v1::FLAG_KIND_SIGNIFICANT);
     flag.set_message(
@@ -266,8 +265,8 @@ void BuildLineInto(const IndicatorFigures& figures, Month month, v1::ScorecardLi
     *line.mutable_target() = *figures.target;
     const bool on_ytd = ind.rag_basis() == v1::RAG_BASIS_YTD;
     const std::optional<double> rated =
-        on_ytd ? ytd.value : (current != nullptr ? std::optional<double>(current->value())
-                                                 : std::nullopt);
+        on_ytd ? ytd.value
+               : (current != nullptr ? std::optional<double>(current->value()) : std::nullopt);
     if (!rated.has_value()) {
       line.set_rag_note(on_ytd ? "rated on the year to date, which is not available"
                                : "no figure this month");

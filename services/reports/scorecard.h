@@ -65,7 +65,6 @@ YearToDate ComputeYearToDate(const v1::Indicator& indicator,
 v1::ComparatorFigures ComparatorFiguresOf(const v1::Benchmark& b, const double* in_month,
                                           const v1::Indicator& indicator);
 
-
 v1::Direction DirectionOf(double current, double previous, const v1::Indicator& indicator);
 
 // RAG_NONE for a target of kind none or thresholds that do not fit.

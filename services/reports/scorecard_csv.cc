@@ -65,11 +65,11 @@ std::string CsvField(absl::string_view text) {
 
 std::string ScorecardCsv(const v1::Scorecard& card) {
   auto line = [](const std::vector<std::string>& cells) {
-    return absl::StrCat(
-        absl::StrJoin(cells, ",", [](std::string* out, const std::string& cell) {
-          out->append(CsvField(cell));
-        }),
-        "\n");
+    return absl::StrCat(absl::StrJoin(cells, ",",
+                                      [](std::string* out, const std::string& cell) {
+                                        out->append(CsvField(cell));
+                                      }),
+                        "\n");
   };
   std::string out = line(ScorecardCsvHeader(card));
   for (const v1::ScorecardLine& l : card.lines()) {

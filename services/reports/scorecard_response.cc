@@ -10,8 +10,8 @@
 namespace carescore::reports {
 namespace {
 
-using google::protobuf::io::CodedOutputStream;
 using google::protobuf::internal::WireFormatLite;
+using google::protobuf::io::CodedOutputStream;
 
 // A buffer of exactly `size` bytes, filled by `write` (which returns the
 // end it reached).
@@ -29,14 +29,13 @@ std::string Filled(size_t size, Write write) {
 std::string ScorecardResponseHead(size_t scorecard_size) {
   constexpr int kField = v1::GetScorecardResponse::kScorecardFieldNumber;
   const auto length = static_cast<uint32_t>(scorecard_size);
-  return Filled(
-      WireFormatLite::TagSize(kField, WireFormatLite::TYPE_MESSAGE) +
-          CodedOutputStream::VarintSize32(length),
-      [&](uint8_t* p) {
-        p = WireFormatLite::WriteTagToArray(kField, WireFormatLite::WIRETYPE_LENGTH_DELIMITED,
-                                            p);
-        return CodedOutputStream::WriteVarint32ToArray(length, p);
-      });
+  return Filled(WireFormatLite::TagSize(kField, WireFormatLite::TYPE_MESSAGE) +
+                    CodedOutputStream::VarintSize32(length),
+                [&](uint8_t* p) {
+                  p = WireFormatLite::WriteTagToArray(kField,
+                                                      WireFormatLite::WIRETYPE_LENGTH_DELIMITED, p);
+                  return CodedOutputStream::WriteVarint32ToArray(length, p);
+                });
 }
 
 std::string ScorecardResponseTail(absl::string_view cache) {
@@ -52,8 +51,9 @@ grpc::ByteBuffer ScorecardResponseBuffer(ScorecardBytes card) {
   auto* owned = new std::string(std::move(card.scorecard));
   grpc::Slice slices[3] = {
       grpc::Slice(ScorecardResponseHead(owned->size())),
-      grpc::Slice(owned->data(), owned->size(),
-                  [](void* p) { delete static_cast<std::string*>(p); }, owned),
+      grpc::Slice(
+          owned->data(), owned->size(), [](void* p) { delete static_cast<std::string*>(p); },
+          owned),
       grpc::Slice(ScorecardResponseTail(card.cache)),
   };
   return grpc::ByteBuffer(slices, 3);

@@ -87,12 +87,9 @@ TEST(YearToDateTest, PooledPercentagesSummedCountsAndNone) {
   const auto reviews = Ind(v1::POLARITY_HIGH, v1::UNIT_PERCENT, v1::PERIOD_TYPE_FINANCIAL_YTD);
   std::map<std::string, v1::Value> months = {
       {"2018-03", V("2018-03", 91.0, 91, 100)},  // last financial year: not counted
-      {"2018-04", V("2018-04", 85.6, 119, 139)},
-      {"2018-05", V("2018-05", 80.9, 131, 162)},
-      {"2018-06", V("2018-06", 89.1, 131, 147)},
-      {"2018-07", V("2018-07", 88.8, 167, 188)},
-      {"2018-08", V("2018-08", 81.3, 100, 123)},
-      {"2018-09", V("2018-09", 87.8, 130, 148)},
+      {"2018-04", V("2018-04", 85.6, 119, 139)}, {"2018-05", V("2018-05", 80.9, 131, 162)},
+      {"2018-06", V("2018-06", 89.1, 131, 147)}, {"2018-07", V("2018-07", 88.8, 167, 188)},
+      {"2018-08", V("2018-08", 81.3, 100, 123)}, {"2018-09", V("2018-09", 87.8, 130, 148)},
       {"2018-10", V("2018-10", 89.9, 133, 148)}};
   YearToDate ytd = ComputeYearToDate(reviews, months, Month(2018, 10));
   ASSERT_TRUE(ytd.value.has_value());
@@ -141,8 +138,9 @@ TEST(BuildLineTest, FlagsSmallDenominatorsAndRevisions) {
   bool revised = false;
   for (const v1::Flag& flag : line.flags()) {
     small = small || flag.kind() == v1::FLAG_KIND_SMALL_DENOMINATOR;
-    revised = revised || (flag.kind() == v1::FLAG_KIND_REVISED &&
-                          flag.message().find("first reported as 40.0, now 50.0") != std::string::npos);
+    revised =
+        revised || (flag.kind() == v1::FLAG_KIND_REVISED &&
+                    flag.message().find("first reported as 40.0, now 50.0") != std::string::npos);
   }
   EXPECT_TRUE(small);
   EXPECT_TRUE(revised);

@@ -16,8 +16,8 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_format.h"
 #include "carescore/v1/indicators.grpc.pb.h"
-#include "common/import_formats.h"
 #include "common/csv.h"
+#include "common/import_formats.h"
 #include "common/sqlite_db.h"
 #include "grpcpp/grpcpp.h"
 #include "services/indicators/indicator_grpc_service.h"
@@ -54,8 +54,9 @@ void OrDie(const absl::Status& s, const char* what) {
 double ServiceRound(const fs::path& dir, const std::vector<carescore::v1::LocalAuthority>& las,
                     const std::vector<carescore::v1::Indicator>& indicators,
                     const std::vector<ValueInput>& values) {
-  auto store = OrDie(carescore::indicators::SqliteIndicatorStore::Open((dir / "service.db").string()),
-                     "open store");
+  auto store =
+      OrDie(carescore::indicators::SqliteIndicatorStore::Open((dir / "service.db").string()),
+            "open store");
   carescore::indicators::IndicatorService service(*store);
   carescore::indicators::IndicatorGrpcService grpc_service(service);
   int port = 0;
@@ -114,8 +115,8 @@ double RawRound(const fs::path& dir, const std::vector<ValueInput>& values) {
         "schema");
   const auto start = Clock::now();
   OrDie(db->Exec("BEGIN"), "begin");
-  auto insert = OrDie(db->Prepare("INSERT INTO observations VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
-                      "prepare");
+  auto insert = OrDie(
+      db->Prepare("INSERT INTO observations VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"), "prepare");
   for (const ValueInput& v : values) {
     insert.BindTextNoCopy(1, v.la_code());
     insert.BindTextNoCopy(2, v.indicator_code());
@@ -145,21 +146,24 @@ int main(int argc, char** argv) {
   std::string england = CARESCORE_ENGLAND_DIR;
   std::string tmp = fs::temp_directory_path().string();
   app.add_option("--rounds", rounds)->check(CLI::PositiveNumber);
-  app.add_option("--england", england, "Folder with local_authorities.csv, indicators.csv, outturns.csv");
+  app.add_option("--england", england,
+                 "Folder with local_authorities.csv, indicators.csv, outturns.csv");
   app.add_option("--dir", tmp, "Where to put the benchmark databases");
   CLI11_PARSE(app, argc, argv);
 
-  auto las = OrDie(carescore::ParseLocalAuthorities(
-                       OrDie(carescore::CsvTable::ReadFile(england + "/local_authorities.csv"), "las")),
+  auto las = OrDie(carescore::ParseLocalAuthorities(OrDie(
+                       carescore::CsvTable::ReadFile(england + "/local_authorities.csv"), "las")),
                    "parse las");
-  auto catalogue = OrDie(carescore::ParseCatalogue(
-                             OrDie(carescore::CsvTable::ReadFile(england + "/indicators.csv"), "ind"),
-                             std::nullopt, ""),
-                         "parse indicators");
-  auto values = OrDie(carescore::ParseValues(
-                          OrDie(carescore::CsvTable::ReadFile(england + "/outturns.csv"), "outturns"),
-                          carescore::PeriodColumn::kFinancialYear),
-                      "parse outturns");
+  auto catalogue =
+      OrDie(carescore::ParseCatalogue(
+                OrDie(carescore::CsvTable::ReadFile(england + "/indicators.csv"), "ind"),
+                std::nullopt, ""),
+            "parse indicators");
+  auto values =
+      OrDie(carescore::ParseValues(
+                OrDie(carescore::CsvTable::ReadFile(england + "/outturns.csv"), "outturns"),
+                carescore::PeriodColumn::kFinancialYear),
+            "parse outturns");
 
   std::vector<double> service_s, raw_s;
   for (int r = 0; r < rounds; ++r) {
@@ -173,10 +177,12 @@ int main(int argc, char** argv) {
   const double service_rate = n / Median(service_s);
   const double raw_rate = n / Median(raw_s);
   std::cout << absl::StrFormat("values: %d, rounds: %d (median)\n", values.size(), rounds);
-  std::cout << absl::StrFormat("service import (gRPC stream, validation, revisions): %10.0f values/s  (%.3f s)\n",
-                               service_rate, Median(service_s));
-  std::cout << absl::StrFormat("raw SQLite insert (prepared, one transaction):       %10.0f values/s  (%.3f s)\n",
-                               raw_rate, Median(raw_s));
+  std::cout << absl::StrFormat(
+      "service import (gRPC stream, validation, revisions): %10.0f values/s  (%.3f s)\n",
+      service_rate, Median(service_s));
+  std::cout << absl::StrFormat(
+      "raw SQLite insert (prepared, one transaction):       %10.0f values/s  (%.3f s)\n", raw_rate,
+      Median(raw_s));
   std::cout << absl::StrFormat("service / raw: %.2f (goal >= 0.50)\n", service_rate / raw_rate);
   return 0;
 }

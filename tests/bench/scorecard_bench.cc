@@ -18,15 +18,15 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_format.h"
 #include "carescore/v1/reports.grpc.pb.h"
-#include "common/import_formats.h"
 #include "common/channel_slot.h"
 #include "common/csv.h"
+#include "common/import_formats.h"
 #include "common/server_flags.h"
 #include "common/server_runner.h"
 #include "grpcpp/grpcpp.h"
-#include "services/benchmarks/grpc_benchmark_reader.h"
 #include "services/benchmarks/benchmark_grpc_service.h"
 #include "services/benchmarks/benchmark_service.h"
+#include "services/benchmarks/grpc_benchmark_reader.h"
 #include "services/benchmarks/sqlite_benchmark_store.h"
 #include "services/indicators/grpc_indicator_reader.h"
 #include "services/indicators/indicator_grpc_service.h"
@@ -139,7 +139,8 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   // The data: the Rotherham sample, loaded through the real rules.
-  auto indicator_store = OrDie(carescore::indicators::SqliteIndicatorStore::Open(":memory:"), "store");
+  auto indicator_store =
+      OrDie(carescore::indicators::SqliteIndicatorStore::Open(":memory:"), "store");
   // The servers' default version lease, as carescored runs.
   const absl::Duration lease = absl::Milliseconds(carescore::kDefaultVersionLeaseMs);
   carescore::indicators::IndicatorService indicators(*indicator_store, lease);
@@ -151,9 +152,9 @@ int main(int argc, char** argv) {
     *las.add_local_authorities() = la;
   }
   OrDie(indicators.ImportLocalAuthorities(las), "import las");
-  auto catalogue = OrDie(carescore::ParseCatalogue(read("indicators.csv"),
-                                                        carescore::FinancialYear(2018), ""),
-                         "catalogue");
+  auto catalogue =
+      OrDie(carescore::ParseCatalogue(read("indicators.csv"), carescore::FinancialYear(2018), ""),
+            "catalogue");
   v1::ImportIndicatorsRequest ind;
   for (auto& i : catalogue.indicators) *ind.add_indicators() = i;
   OrDie(indicators.ImportIndicators(ind), "import indicators");
@@ -172,7 +173,8 @@ int main(int argc, char** argv) {
   // over its in-process channel, as in carescored.
   carescore::ChannelSlot channel;
   carescore::indicators::GrpcIndicatorReader indicator_reader(channel);
-  auto benchmark_store = OrDie(carescore::benchmarks::SqliteBenchmarkStore::Open(":memory:"), "bstore");
+  auto benchmark_store =
+      OrDie(carescore::benchmarks::SqliteBenchmarkStore::Open(":memory:"), "bstore");
   carescore::benchmarks::BenchmarkService benchmarks(*benchmark_store, indicator_reader, lease);
   carescore::benchmarks::BenchmarkGrpcService benchmarks_grpc(benchmarks);
   int data_port = 0;
@@ -180,7 +182,7 @@ int main(int argc, char** argv) {
   channel.Set(data_server->InProcessChannel(grpc::ChannelArguments()));
   v1::ImportPublishedComparatorsRequest published;
   for (auto& c : OrDie(carescore::ParsePublishedComparators(read("published_benchmarks.csv"),
-                                                                 carescore::FinancialYear(2016)),
+                                                            carescore::FinancialYear(2016)),
                        "published")) {
     *published.add_comparators() = c;
   }
@@ -234,8 +236,10 @@ int main(int argc, char** argv) {
   }
   for (int c = 0; c < 2 && only.empty(); ++c) {
     std::cout << absl::StrFormat(
-        "%d caller(s): cached/bare rate %.2f (goal >= 0.80); cold p50 / cached p50 %.1f (goal <= 5)\n",
-        callers[c], results[1][c].rate / results[0][c].rate, results[2][c].p50_us / results[1][c].p50_us);
+        "%d caller(s): cached/bare rate %.2f (goal >= 0.80); cold p50 / cached p50 %.1f (goal <= "
+        "5)\n",
+        callers[c], results[1][c].rate / results[0][c].rate,
+        results[2][c].p50_us / results[1][c].p50_us);
   }
   for (auto* s : {bare_server.get(), cold_server.get(), cached_server.get(), data_server.get()}) {
     s->Shutdown();

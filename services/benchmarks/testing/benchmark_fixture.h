@@ -28,7 +28,6 @@ namespace carescore::benchmarks::testing {
 inline const std::string kSamples = CARESCORE_SAMPLES_DIR;
 inline const std::string kEngland = CARESCORE_ENGLAND_DIR;
 
-
 inline CsvTable Read(const std::string& path) {
   auto t = CsvTable::ReadFile(path);
   EXPECT_TRUE(t.ok()) << t.status();

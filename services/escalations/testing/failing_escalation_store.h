@@ -73,8 +73,7 @@ class FailingEscalationStore final : public EscalationStore {
     if (absl::Status s = Take(Op::kInsertAudit); !s.ok()) return s;
     return real_.InsertAudit(std::move(audit), std::move(escalation));
   }
-  absl::StatusOr<std::vector<v1::Audit>> ListAudits(absl::string_view la_code,
-                                                    absl::CivilDay from,
+  absl::StatusOr<std::vector<v1::Audit>> ListAudits(absl::string_view la_code, absl::CivilDay from,
                                                     absl::CivilDay to) override {
     if (absl::Status s = Take(Op::kListAudits); !s.ok()) return s;
     return real_.ListAudits(la_code, from, to);

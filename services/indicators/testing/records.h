@@ -5,10 +5,9 @@
 // codes and figures.
 
 #include <optional>
-
-#include "absl/strings/str_format.h"
 #include <string>
 
+#include "absl/strings/str_format.h"
 #include "carescore/v1/indicators.pb.h"
 
 namespace carescore::indicators::testing {
@@ -47,9 +46,8 @@ inline v1::Indicator NumberLac() {
   return i;
 }
 
-inline v1::ValueInput Val(const std::string& la, const std::string& code,
-                          const std::string& month, std::optional<double> value,
-                          std::optional<double> num = std::nullopt,
+inline v1::ValueInput Val(const std::string& la, const std::string& code, const std::string& month,
+                          std::optional<double> value, std::optional<double> num = std::nullopt,
                           std::optional<double> den = std::nullopt) {
   v1::ValueInput v;
   v.set_la_code(la);

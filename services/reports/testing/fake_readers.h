@@ -16,9 +16,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "common/testing/failure_switch.h"
 #include "services/benchmarks/benchmark_reader.h"
 #include "services/escalations/escalation_reader.h"
-#include "common/testing/failure_switch.h"
 #include "services/indicators/testing/switchable_indicator_reader.h"
 #include "services/reports/scorecard_cache.h"
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <utility>
 
-#include "common/import_formats.h"
 #include "common/csv.h"
+#include "common/import_formats.h"
 #include "gtest/gtest.h"
 #include "services/benchmarks/benchmark_service.h"
 #include "services/benchmarks/direct_benchmark_reader.h"
@@ -17,8 +17,8 @@
 #include "services/indicators/direct_indicator_reader.h"
 #include "services/indicators/indicator_service.h"
 #include "services/indicators/sqlite_indicator_store.h"
-#include "services/reports/testing/fake_readers.h"
 #include "services/reports/report_service.h"
+#include "services/reports/testing/fake_readers.h"
 
 namespace carescore::reports {
 
@@ -69,8 +69,8 @@ class ReportServiceFixture : public ::testing::Test {
       ASSERT_TRUE(indicators_->ImportValues(file, *values).ok());
     }
     v1::ImportPublishedComparatorsRequest p;
-    auto published = ParsePublishedComparators(ReadSample("published_benchmarks.csv"),
-                                                    FinancialYear(2016));
+    auto published =
+        ParsePublishedComparators(ReadSample("published_benchmarks.csv"), FinancialYear(2016));
     ASSERT_TRUE(published.ok());
     for (auto& c : *published) *p.add_comparators() = c;
     ASSERT_TRUE(benchmarks_->ImportPublishedComparators(p).ok());
