@@ -3,24 +3,36 @@
 #include <string>
 
 #include "absl/strings/cord.h"
+#include "absl/strings/match.h"
 #include "absl/types/optional.h"
 #include "common/row_errors.h"
+#include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
 namespace carescore {
+namespace {
+
+constexpr absl::string_view kGoogleRpcTypeUrlPrefix = "type.googleapis.com/google.rpc.";
+constexpr absl::string_view kErrorInfoTypeUrl = "type.googleapis.com/google.rpc.ErrorInfo";
+
+}  // namespace
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   const auto code = static_cast<grpc::StatusCode>(status.code());
   const std::string message(status.message());
-  absl::optional<absl::Cord> bad_request = status.GetPayload(kBadRequestTypeUrl);
-  if (!bad_request.has_value()) return grpc::Status(code, message);
+  // Every error detail (BadRequest, ErrorInfo...) travels in the standard
+  // grpc-status-details-bin trailer as a google.rpc.Status.
   google::rpc::Status details;
+  status.ForEachPayload([&details](absl::string_view type_url, const absl::Cord& payload) {
+    if (!absl::StartsWith(type_url, kGoogleRpcTypeUrlPrefix)) return;
+    google::protobuf::Any* any = details.add_details();
+    any->set_type_url(std::string(type_url));
+    any->set_value(std::string(payload));
+  });
+  if (details.details().empty()) return grpc::Status(code, message);
   details.set_code(static_cast<int>(status.code()));
   details.set_message(message);
-  google::protobuf::Any* any = details.add_details();
-  any->set_type_url(std::string(kBadRequestTypeUrl));
-  any->set_value(std::string(*bad_request));
   return grpc::Status(code, message, details.SerializeAsString());
 }
 
@@ -30,12 +42,31 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
   google::rpc::Status details;
   if (!status.error_details().empty() && details.ParseFromString(status.error_details())) {
     for (const google::protobuf::Any& any : details.details()) {
-      if (any.type_url() == kBadRequestTypeUrl) {
-        result.SetPayload(kBadRequestTypeUrl, absl::Cord(any.value()));
+      if (absl::StartsWith(any.type_url(), kGoogleRpcTypeUrlPrefix)) {
+        result.SetPayload(any.type_url(), absl::Cord(any.value()));
       }
     }
   }
   return result;
+}
+
+absl::Status WithErrorInfo(
+    absl::Status status, absl::string_view reason,
+    std::initializer_list<std::pair<absl::string_view, absl::string_view>> metadata) {
+  google::rpc::ErrorInfo info;
+  info.set_reason(std::string(reason));
+  info.set_domain("carescore.gov.uk");
+  for (const auto& [key, value] : metadata)
+    (*info.mutable_metadata())[std::string(key)] = std::string(value);
+  status.SetPayload(kErrorInfoTypeUrl, absl::Cord(info.SerializeAsString()));
+  return status;
+}
+
+std::string ErrorReason(const absl::Status& status) {
+  absl::optional<absl::Cord> payload = status.GetPayload(kErrorInfoTypeUrl);
+  google::rpc::ErrorInfo info;
+  if (!payload.has_value() || !info.ParseFromString(std::string(*payload))) return "";
+  return info.reason();
 }
 
 }  // namespace carescore

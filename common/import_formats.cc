@@ -25,7 +25,7 @@ bool ReadNumber(const CsvTable& table, const CsvRow& row, absl::string_view colu
   const absl::string_view text = table.Field(row, column);
   if (IsMissing(text)) return true;
   double v = 0;
-  if (!absl::SimpleAtod(text, &v) || !std::isfinite(v)) {
+  if (!ParseDecimal(text, &v)) {
     errors.Add(row.line, column, absl::StrCat("\"", text, "\" is not a number"));
     return false;
   }

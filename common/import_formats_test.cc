@@ -104,6 +104,31 @@ TEST(ImportFormatsTest, BadRowsAreAllNamed) {
   EXPECT_NE(message.find("row 6: field numerator"), std::string::npos);
 }
 
+TEST(ImportFormatsTest, NumbersAreDecimalOnly) {
+  absl::StatusOr<CsvTable> t = CsvTable::Parse(
+      "la_code,code,period,value\n372,6.8,2018-04,0x10\n372,6.8,2018-05,inf\n"
+      "372,6.8,2018-06,nan\n372,6.8,2018-07,0X1p4\n",
+      "v.csv");
+  ASSERT_TRUE(t.ok());
+  absl::StatusOr<std::vector<v1::ValueInput>> v = ParseValues(*t, PeriodColumn::kMonth);
+  ASSERT_FALSE(v.ok());
+  const std::string message(v.status().message());
+  EXPECT_NE(message.find("4 bad rows"), std::string::npos) << message;
+  EXPECT_NE(message.find("\"0x10\" is not a number"), std::string::npos) << message;
+  absl::StatusOr<CsvTable> good = CsvTable::Parse(
+      "la_code,code,period,value\n372,6.8,2018-04,16\n372,6.8,2018-05,85.60\n"
+      "372,6.8,2018-06,.5\n372,6.8,2018-07,1.5e1\n",
+      "v.csv");
+  ASSERT_TRUE(good.ok());
+  absl::StatusOr<std::vector<v1::ValueInput>> values = ParseValues(*good, PeriodColumn::kMonth);
+  ASSERT_TRUE(values.ok()) << values.status();
+  ASSERT_EQ(values->size(), 4u);
+  EXPECT_EQ((*values)[0].value(), 16);
+  EXPECT_EQ((*values)[1].value(), 85.6);
+  EXPECT_EQ((*values)[2].value(), 0.5);
+  EXPECT_EQ((*values)[3].value(), 15);
+}
+
 TEST(ImportFormatsTest, DashIsMissingNotZero) {
   absl::StatusOr<CsvTable> t =
       CsvTable::Parse("la_code,code,period,value\n372,6.8,2018-07,-\n372,6.8,2018-08,\n", "v.csv");

@@ -1,7 +1,10 @@
 #include "common/sqlite_db.h"
 
+#include <sys/stat.h>
+
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace carescore {
@@ -114,6 +117,18 @@ std::optional<double> SqliteStatement::ColumnOptionalDouble(int i) const {
   return ColumnDouble(i);
 }
 
+namespace {
+
+// chmod 0600 if the file exists and is ours (best effort: a file we cannot
+// change is left for the operator, not a reason to refuse to start).
+void RestrictToOwner(const std::string& path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return;
+  if ((st.st_mode & 0077) != 0) chmod(path.c_str(), 0600);
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path) {
   sqlite3* raw = nullptr;
   const int rc =
@@ -126,11 +141,18 @@ absl::StatusOr<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path
   }
   auto db = std::unique_ptr<SqliteDb>(new SqliteDb(raw));
   sqlite3_busy_timeout(raw, 5000);
+  // Owner only, whatever the umask or an older version made: SQLite gives
+  // the -wal and -shm files it creates the database file's mode.
+  const bool file = path != ":memory:" && !absl::StartsWith(path, "file:") && !path.empty();
+  if (file) RestrictToOwner(path);
   absl::Status pragmas =
       db->Exec(path == ":memory:" ? "PRAGMA foreign_keys=ON;"
                                   : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
                                     "PRAGMA foreign_keys=ON;");
   if (!pragmas.ok()) return pragmas;
+  if (file) {
+    for (const char* suffix : {"-wal", "-shm", "-journal"}) RestrictToOwner(path + suffix);
+  }
   return db;
 }
 

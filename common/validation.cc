@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/measure.h"
@@ -229,14 +230,7 @@ bool CheckValueInput(const v1::Indicator& indicator, const v1::ValueInput& input
   if (!ok_numbers) return false;
 
   const bool is_percent = indicator.unit() == v1::UNIT_PERCENT;
-  if (input.has_value()) {
-    if (input.value() < 0) {
-      errors.Add(row, "value", absl::StrCat(Num(input.value()), " is negative"));
-    } else if (is_percent && input.value() > 100) {
-      errors.Add(row, "value",
-                 absl::StrCat(Num(input.value()), " is not a percentage between 0 and 100"));
-    }
-  }
+  if (input.has_value()) CheckInUnitRange(indicator, input.value(), "value", row, errors);
   if (input.has_numerator() != input.has_denominator()) {
     errors.Add(row, input.has_numerator() ? "denominator" : "numerator",
                "numerator and denominator must be given together");
@@ -285,6 +279,46 @@ void DeriveValue(const v1::Indicator& indicator, v1::ValueInput& input) {
   input.set_value(RoundHalfAwayFromZero(
       RatioValue(input.numerator(), input.denominator(), UnitScale(indicator.unit())),
       DecimalPlaces(indicator)));
+}
+
+bool CheckInUnitRange(const v1::Indicator& indicator, double value, absl::string_view field,
+                      int row, RowErrors& errors) {
+  if (value < 0) {
+    errors.Add(row, field, absl::StrCat(Num(value), " is negative"));
+    return false;
+  }
+  if (indicator.unit() == v1::UNIT_PERCENT && value > 100) {
+    errors.Add(row, field, absl::StrCat(Num(value), " is not a percentage between 0 and 100"));
+    return false;
+  }
+  return true;
+}
+
+bool ParseDecimal(absl::string_view text, double* out) {
+  text = absl::StripAsciiWhitespace(text);
+  size_t i = 0;
+  auto digits = [&text, &i] {
+    const size_t from = i;
+    while (i < text.size() && absl::ascii_isdigit(static_cast<unsigned char>(text[i]))) ++i;
+    return i - from;
+  };
+  if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+  size_t mantissa = digits();
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    mantissa += digits();
+  }
+  if (mantissa == 0) return false;
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+    if (digits() == 0) return false;
+  }
+  if (i != text.size()) return false;
+  double v = 0;
+  if (!absl::SimpleAtod(text, &v) || !std::isfinite(v)) return false;
+  *out = v;
+  return true;
 }
 
 }  // namespace carescore

@@ -42,6 +42,18 @@ bool CheckMilestone(const v1::Indicator& indicator, const v1::Milestone& milesto
 bool CheckValueInput(const v1::Indicator& indicator, const v1::ValueInput& input, int row,
                      RowErrors& errors);
 
+// A figure in an indicator's unit's range: not negative, and a percentage
+// at most 100. Otherwise appends an error for `field` and returns false.
+bool CheckInUnitRange(const v1::Indicator& indicator, double value, absl::string_view field,
+                      int row, RowErrors& errors);
+
+// A number written in decimal, as people and spreadsheets write figures:
+// an optional sign, digits with an optional decimal point, an optional
+// exponent ("12", "-1.5", ".5", "2.5e3"), with white space around it
+// allowed. Hexadecimal ("0x10"), "inf", "nan" and anything else are not
+// numbers (absl::SimpleAtod reads "0x10" as 16).
+bool ParseDecimal(absl::string_view text, double* out);
+
 // For a valid input with numerator and denominator but no value, the value
 // they give, rounded to the indicator's places; otherwise unchanged.
 void DeriveValue(const v1::Indicator& indicator, v1::ValueInput& input);

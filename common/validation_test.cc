@@ -141,6 +141,41 @@ TEST(TargetValidationTest, InfoIndicatorsHaveNoThresholdsAndRangesNeedRangePolar
   EXPECT_FALSE(CheckTarget(Percent("6.8"), range, 4, errors));
 }
 
+TEST(NumberParsingTest, DecimalOnly) {
+  double v = 0;
+  for (const char* bad : {"0x10", "0X1p4", "inf", "-inf", "nan", "", "-", ".", "1e", "1,000",
+                          "12abc", "1_0", "++1", "1e999"}) {
+    EXPECT_FALSE(ParseDecimal(bad, &v)) << bad;
+  }
+  for (const auto& [text, expected] :
+       {std::pair{"16", 16.0}, std::pair{"-1.5", -1.5}, std::pair{" 7 ", 7.0}, std::pair{"+3", 3.0},
+        std::pair{".5", 0.5}, std::pair{"5.", 5.0}, std::pair{"2.5e3", 2500.0},
+        std::pair{"010", 10.0}}) {
+    ASSERT_TRUE(ParseDecimal(text, &v)) << text;
+    EXPECT_EQ(v, expected) << text;
+  }
+}
+
+TEST(RangeValidationTest, PercentagesWithin0To100AndNothingNegative) {
+  v1::Indicator percent;
+  percent.set_unit(v1::UNIT_PERCENT);
+  v1::Indicator count;
+  count.set_unit(v1::UNIT_COUNT);
+  RowErrors errors;
+  EXPECT_TRUE(CheckInUnitRange(percent, 100, "national_average", 2, errors));
+  EXPECT_FALSE(CheckInUnitRange(percent, 150, "national_average", 3, errors));
+  EXPECT_TRUE(CheckInUnitRange(count, 150, "national_average", 4, errors));
+  EXPECT_FALSE(CheckInUnitRange(count, -1, "best_statistical_neighbour", 5, errors));
+  const std::string message(errors.ToStatus("comparators").message());
+  EXPECT_NE(message.find("row 3: field national_average: 150 is not a percentage between 0 and "
+                         "100"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("row 5: field best_statistical_neighbour: -1 is negative"),
+            std::string::npos)
+      << message;
+}
+
 TEST(CodeValidationTest, LaAndOnsCodes) {
   EXPECT_TRUE(IsLaCode("372"));
   EXPECT_FALSE(IsLaCode("37"));

@@ -10,8 +10,9 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libsqlite3-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev clang-format
+  clang libclang-rt-14-dev
   grpc-proto python3 python3-grpcio python3-protobuf
-  libhiredis-dev redis-server libxlsxwriter-dev libjemalloc-dev
+  libhiredis-dev redis-server libxlsxwriter-dev libjemalloc-dev libssl-dev openssl
   chromium poppler-utils python3-openpyxl tzdata
 )
 # Node.js may come from elsewhere (with its own npm); Debian's only if absent.

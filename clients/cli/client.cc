@@ -2,10 +2,13 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/grpc_limits.h"
 #include "common/grpc_status.h"
 #include "common/proto_time.h"
 
@@ -49,11 +52,34 @@ std::string Client::Actor() const {
   return "";
 }
 
+namespace {
+
+// The file's text; empty (with the reason on stderr) when it cannot be read,
+// which makes the TLS handshake fail and the command report it.
+std::string ReadFileOrWarn(const std::string& path, const char* flag) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  if (in) text << in.rdbuf();
+  if (!in) std::cerr << "warning: " << flag << " " << path << ": cannot read the file\n";
+  return text.str();
+}
+
+}  // namespace
+
 std::shared_ptr<grpc::Channel> Client::Channel() {
   if (!channel_) {
-    grpc::ChannelArguments args;
-    args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
-    channel_ = grpc::CreateCustomChannel(options_.server, grpc::InsecureChannelCredentials(), args);
+    std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
+    if (!options_.tls_ca.empty() || !options_.tls_cert.empty()) {
+      grpc::SslCredentialsOptions tls;
+      if (!options_.tls_ca.empty())
+        tls.pem_root_certs = ReadFileOrWarn(options_.tls_ca, "--tls-ca");
+      if (!options_.tls_cert.empty()) {
+        tls.pem_cert_chain = ReadFileOrWarn(options_.tls_cert, "--tls-cert");
+        tls.pem_private_key = ReadFileOrWarn(options_.tls_key, "--tls-key");
+      }
+      credentials = grpc::SslCredentials(tls);
+    }
+    channel_ = grpc::CreateCustomChannel(options_.server, credentials, LimitedChannelArguments());
   }
   return channel_;
 }

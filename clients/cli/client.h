@@ -32,6 +32,12 @@ struct GlobalOptions {
   std::string format = "table";
   double timeout_seconds = 60;
   double import_timeout_seconds = 900;
+  // --tls-ca (CARESCORE_TLS_CA): TLS to the server, verified against this CA
+  // (PEM); empty: plaintext. --tls-cert/--tls-key: a client certificate, for
+  // servers that require one (mutual TLS).
+  std::string tls_ca;
+  std::string tls_cert;
+  std::string tls_key;
 };
 
 class Client {

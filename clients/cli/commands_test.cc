@@ -65,6 +65,24 @@ TEST(EscalationCommandsTest, ADateMeansNoonUkTime) {
             absl::StatusCode::kInvalidArgument);
 }
 
+TEST(EscalationCommandsTest, StageZeroIsRefusedNotStoredAsStage1) {
+  GlobalOptions options;
+  Client client(options);
+  absl::Status result;
+  CLI::App app;
+  EscalationCommands commands(app, client, result);
+  for (const char* stage : {"0", "-1"}) {
+    const std::string line = std::string("escalations raise --la 372 --child C-1 --theme x ") +
+                             "--iro iro-7 --team t --stage=" + stage;
+    EXPECT_THROW(app.parse(line, false), CLI::ValidationError) << stage;
+  }
+  app.clear();
+  EXPECT_NO_THROW(
+      app.parse("escalations raise --la 372 --child C-1 --theme x --iro i --team t "
+                "--stage 2",
+                false));
+}
+
 TEST(EscalationCommandsTest, SummaryHasAColumnPerLadderStageButTheReferral) {
   // A six-stage ladder whose stage 6 is the referral, as the service sends
   // it: every month lists every stage.

@@ -74,7 +74,9 @@ EscalationCommands::EscalationCommands(CLI::App& app, Client& client, absl::Stat
   CLI::App* raise = esc->add_subcommand("raise", "Raise an escalation");
   raise->add_option("--la", la_, "LA code")->required();
   raise->add_option("--child", child_, "Pseudonymous child reference")->required();
-  raise->add_option("--stage", stage_, "Stage (default 1)");
+  // The API reads stage 0 as "unset" (stage 1), so an explicit 0 is refused
+  // here; the service refuses the rest of what is off the ladder.
+  raise->add_option("--stage", stage_, "Stage (default 1)")->check(CLI::PositiveNumber);
   raise->add_option("--theme", themes_, "Theme (repeat for more)")->required();
   raise->add_option("--iro", iro_, "IRO id")->required();
   raise->add_option("--team", team_, "Team")->required();
@@ -93,7 +95,9 @@ EscalationCommands::EscalationCommands(CLI::App& app, Client& client, absl::Stat
     step->add_option("ID", id_, "Escalation id, e.g. ESC-000001")->required();
     step->add_option("--note", note_, "Note (required to skip a stage)");
     step->add_option("--at", at_, "RFC 3339 time, or YYYY-MM-DD (default: now)");
-    if (k == "escalate") step->add_option("--to-stage", stage_, "Stage to move to");
+    if (k == "escalate") {
+      step->add_option("--to-stage", stage_, "Stage to move to")->check(CLI::PositiveNumber);
+    }
     if (k == "resolve")
       step->add_option("--outcome", outcome_, "What was agreed or done")->required();
     step->callback([this, run, k] { run(Step(k)); });

@@ -30,6 +30,21 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--actor", global.actor,
                  "Who is acting, for the access log (default: $CARESCORE_ACTOR or $USER)");
+  app.add_option("--tls-ca", global.tls_ca,
+                 "CA certificate (PEM) to verify the server with: connect over TLS "
+                 "(default: plaintext)")
+      ->envname("CARESCORE_TLS_CA")
+      ->check(CLI::ExistingFile);
+  CLI::Option* tls_cert =
+      app.add_option("--tls-cert", global.tls_cert,
+                     "Client certificate (PEM), for servers that require one (mutual TLS)")
+          ->envname("CARESCORE_TLS_CLIENT_CERT")
+          ->check(CLI::ExistingFile);
+  CLI::Option* tls_key = app.add_option("--tls-key", global.tls_key, "Private key of --tls-cert")
+                             ->envname("CARESCORE_TLS_CLIENT_KEY")
+                             ->check(CLI::ExistingFile);
+  tls_cert->needs(tls_key);
+  tls_key->needs(tls_cert);
   cli::Client client(global);
   absl::Status result;
   // The groups register their commands in the order `--help` lists them.

@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
 #include "common/measure.h"
+#include "common/spreadsheet_cell.h"
 
 namespace carescore::cli {
 namespace {
@@ -45,10 +46,7 @@ std::string NumberText(double v) {
   return text;
 }
 
-std::string CsvField(absl::string_view text) {
-  if (text.find_first_of(",\"\r\n") == absl::string_view::npos) return std::string(text);
-  return absl::StrCat("\"", absl::StrReplaceAll(text, {{"\"", "\"\""}}), "\"");
-}
+std::string CsvField(absl::string_view text) { return carescore::CsvField(text); }
 
 void Table::SetPlaces(const std::string& column, int places) {
   for (size_t i = 0; i < columns_.size(); ++i) {

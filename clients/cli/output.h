@@ -42,7 +42,8 @@ class Table {
 // A number as text: 89.9, 658, 116.3 (no trailing zeros, no exponent for
 // ordinary figures).
 std::string NumberText(double v);
-// CSV quoting for one field.
+// One CSV field: a text a spreadsheet would run as a formula neutralised,
+// then quoted as needed (common/spreadsheet_cell.h).
 std::string CsvField(absl::string_view text);
 
 }  // namespace carescore::cli

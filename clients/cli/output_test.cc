@@ -23,6 +23,18 @@ TEST(OutputTest, CsvQuotesAndLeavesMissingEmpty) {
             "6.14,\"PEP \"\"termly\"\"\",\n");
 }
 
+TEST(OutputTest, CsvNeutralisesFormulasButNotNegativeNumbers) {
+  Table t({"code", "title", "value"});
+  t.AddRow({"8.2", "=HYPERLINK(\"http://x\",\"y\")", -1.5});
+  t.AddRow({"+1", "@SUM(A1)", -2});
+  t.SetPlaces("value", 1);
+  std::ostringstream out;
+  t.Print(Format::kCsv, out);
+  EXPECT_EQ(out.str(),
+            "code,title,value\n8.2,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",-1.5\n"
+            "+1,'@SUM(A1),-2.0\n");
+}
+
 TEST(OutputTest, JsonKeepsNullsAndNumbers) {
   std::ostringstream out;
   Sample().Print(Format::kJson, out);

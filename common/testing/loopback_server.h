@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "common/grpc_limits.h"
 #include "grpcpp/grpcpp.h"
 
 namespace carescore::testing {
@@ -20,10 +21,12 @@ class LoopbackServer {
   explicit LoopbackServer(std::initializer_list<grpc::Service*> services) {
     grpc::ServerBuilder builder;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
+    SetMessageLimits(builder);
     for (grpc::Service* service : services) builder.RegisterService(service);
     server_ = builder.BuildAndStart();
     if (server_ != nullptr && port_ != 0) {
-      channel_ = grpc::CreateChannel(address(), grpc::InsecureChannelCredentials());
+      channel_ = grpc::CreateCustomChannel(address(), grpc::InsecureChannelCredentials(),
+                                           LimitedChannelArguments());
     }
   }
   ~LoopbackServer() { Shutdown(); }

@@ -4,13 +4,17 @@
 // The wire edge of BenchmarkService: one line per RPC. Thread-safe.
 
 #include "carescore/v1/benchmarks.grpc.pb.h"
+#include "common/auth/gate.h"
 #include "services/benchmarks/benchmark_service.h"
 
 namespace carescore::benchmarks {
 
 class BenchmarkGrpcService final : public v1::BenchmarkService::Service {
  public:
-  explicit BenchmarkGrpcService(BenchmarkService& service) : service_(service) {}
+  // `gate` (null: every call let in, for the rules' wire tests) outlives
+  // *this, as does `service`.
+  explicit BenchmarkGrpcService(BenchmarkService& service, auth::AuthGate* gate = nullptr)
+      : service_(service), gate_(gate) {}
 
   grpc::Status ImportNeighbours(grpc::ServerContext* context,
                                 const v1::ImportNeighboursRequest* request,
@@ -39,6 +43,7 @@ class BenchmarkGrpcService final : public v1::BenchmarkService::Service {
 
  private:
   BenchmarkService& service_;
+  auth::AuthGate* gate_;
 };
 
 }  // namespace carescore::benchmarks

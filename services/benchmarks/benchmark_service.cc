@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -284,7 +285,8 @@ absl::StatusOr<v1::ImportPublishedComparatorsResponse> BenchmarkService::ImportP
   if (!las.ok()) return las.status();
   RowErrors errors;
   if (request.comparators().empty()) errors.Add(0, "comparators", "no rows given");
-  std::map<std::string, bool> known_indicators;
+  // Each indicator once: its unit bounds its comparators (no percentage of 150).
+  std::map<std::string, std::optional<v1::Indicator>> known_indicators;
   std::set<std::string> keys;
   for (int i = 0; i < request.comparators_size(); ++i) {
     const v1::PublishedComparator& c = request.comparators(i);
@@ -298,9 +300,13 @@ absl::StatusOr<v1::ImportPublishedComparatorsResponse> BenchmarkService::ImportP
       if (!found.ok() && found.status().code() != absl::StatusCode::kNotFound) {
         return found.status();
       }
-      known = known_indicators.emplace(c.indicator_code(), found.ok()).first;
+      known =
+          known_indicators
+              .emplace(c.indicator_code(),
+                       found.ok() ? std::optional<v1::Indicator>(*std::move(found)) : std::nullopt)
+              .first;
     }
-    if (!known->second) {
+    if (!known->second.has_value()) {
       errors.Add(row, "code",
                  absl::StrCat("a comparator for unknown indicator \"", c.indicator_code(), "\""));
     }
@@ -315,7 +321,11 @@ absl::StatusOr<v1::ImportPublishedComparatorsResponse> BenchmarkService::ImportP
           std::tuple{"national_top_quartile_threshold", c.has_top_quartile_threshold(),
                      c.top_quartile_threshold()}}) {
       any = any || present;
-      if (present && !std::isfinite(v)) errors.Add(row, field, "must be a finite number");
+      if (present && !std::isfinite(v)) {
+        errors.Add(row, field, "must be a finite number");
+      } else if (present && known->second.has_value()) {
+        CheckInUnitRange(*known->second, v, field, row, errors);
+      }
     }
     if (!any) errors.Add(row, "statistical_neighbour_average", "the row has no figure at all");
     if (!keys.insert(absl::StrCat(c.la_code(), "|", c.indicator_code(), "|", c.financial_year()))

@@ -80,6 +80,30 @@ TEST_F(BenchmarkServiceTest, BadPublishedRowsStoreNothing) {
   EXPECT_EQ(*store_->Version(), 0);
 }
 
+TEST_F(BenchmarkServiceTest, PublishedFiguresOutsideTheUnitsRangeAreRefused) {
+  ImportCatalogue(kSamples + "/indicators.csv");
+  v1::ImportPublishedComparatorsRequest r;
+  v1::PublishedComparator* c = r.add_comparators();
+  c->set_la_code("372");
+  c->set_indicator_code("8.1");  // A percentage.
+  c->set_financial_year("2016-17");
+  c->set_sn_average(68.2);
+  c->set_national_average(150);
+  c->set_best_sn(-3);
+  auto rejected = service_->ImportPublishedComparators(r);
+  ASSERT_FALSE(rejected.ok());
+  EXPECT_EQ(rejected.status().code(), absl::StatusCode::kInvalidArgument);
+  const std::string m(rejected.status().message());
+  EXPECT_NE(m.find("national_average: 150 is not a percentage between 0 and 100"),
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find("best_statistical_neighbour: -3 is negative"), std::string::npos) << m;
+  EXPECT_EQ(*store_->Version(), 0);
+  c->set_national_average(100);
+  c->set_best_sn(85);
+  EXPECT_TRUE(service_->ImportPublishedComparators(r).ok());
+}
+
 TEST_F(BenchmarkServiceTest, BadNeighbourRowsStoreNothing) {
   v1::ImportNeighboursRequest r;
   r.set_model("2025");

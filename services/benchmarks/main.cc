@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
   double lease_ms = carescore::kDefaultVersionLeaseMs;
   carescore::AddVersionLeaseFlag(app, lease_ms);
   std::string indicators_address = "127.0.0.1:50051";
-  carescore::AddPeerFlag(app, "--indicators", "CARESCORE_INDICATORS",
+  carescore::AddPeerFlag(app, flags, "--indicators", "CARESCORE_INDICATORS",
                          "The indicator service, host:port", indicators_address);
   CLI11_PARSE(app, argc, argv);
   absl::StatusOr<carescore::ServerOptions> options = carescore::PrepareServer(flags);
@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   carescore::ChannelSlot indicators_channel;
-  indicators_channel.Set(carescore::PeerChannel(indicators_address));
+  indicators_channel.Set(carescore::PeerChannel(indicators_address, *options));
   carescore::indicators::GrpcIndicatorReader indicators(indicators_channel);
   carescore::benchmarks::BenchmarkService service(**store, indicators,
                                                   absl::Milliseconds(lease_ms));

@@ -8,6 +8,7 @@
 
 #include "CLI/CLI.hpp"
 #include "common/channel_slot.h"
+#include "common/grpc_limits.h"
 #include "common/server_flags.h"
 #include "common/server_runner.h"
 #include "services/benchmarks/benchmark_grpc_service.h"
@@ -18,6 +19,7 @@
 #include "services/escalations/escalation_service.h"
 #include "services/escalations/grpc_escalation_reader.h"
 #include "services/escalations/ladder_flag.h"
+#include "services/escalations/policy_flags.h"
 #include "services/escalations/sqlite_escalation_store.h"
 #include "services/indicators/grpc_indicator_reader.h"
 #include "services/indicators/indicator_grpc_service.h"
@@ -43,11 +45,14 @@ int main(int argc, char** argv) {
   carescore::BlockShutdownSignals();
   CLI::App app{"carescored: all carescore services in one process"};
   carescore::ServerFlags flags;
+  flags.reflection_on_loopback = true;  // The embedded default, for grpcurl on one machine.
   carescore::AddServerFlags(app, flags);
   double lease_ms = carescore::kDefaultVersionLeaseMs;
   carescore::AddVersionLeaseFlag(app, lease_ms);
   std::string ladder_file;
   carescore::escalations::AddLadderFlag(app, ladder_file);
+  carescore::escalations::PolicyFlags policy_flags;
+  carescore::escalations::AddPolicyFlags(app, policy_flags);
   carescore::reports::ReportFlags report_flags;
   carescore::reports::AddReportFlags(app, report_flags);
   CLI11_PARSE(app, argc, argv);
@@ -81,17 +86,24 @@ int main(int argc, char** argv) {
     spdlog::critical("{}", std::string(ladder.status().message()));
     return 2;
   }
+  absl::StatusOr<carescore::escalations::EscalationPolicy> policy =
+      carescore::escalations::MakePolicy(policy_flags);
+  if (!policy.ok()) {
+    spdlog::critical("{}", std::string(policy.status().message()));
+    return 2;
+  }
   auto escalation_store =
       carescore::escalations::SqliteEscalationStore::Open((dir / "escalations.db").string());
   if (!Opened(escalation_store, "escalations")) return 1;
   carescore::escalations::ChangeFeed escalation_feed;
   carescore::escalations::EscalationService escalations(**escalation_store, indicator_reader,
-                                                        *std::move(ladder), escalation_feed);
+                                                        *std::move(ladder), escalation_feed,
+                                                        *std::move(policy));
   carescore::escalations::EscalationGrpcService escalations_grpc(escalations);
 
   carescore::benchmarks::GrpcBenchmarkReader benchmark_reader(in_process);
   absl::StatusOr<std::unique_ptr<carescore::reports::ScorecardCache>> cache =
-      carescore::reports::MakeCache(report_flags.redis);
+      carescore::reports::MakeCache(report_flags, flags.data_dir);
   if (!cache.ok()) {
     spdlog::critical("{}", std::string(cache.status().message()));
     return 2;
@@ -116,7 +128,7 @@ int main(int argc, char** argv) {
        {carescore::v1::EscalationService::service_full_name(), &escalations_grpc},
        {carescore::v1::ReportService::service_full_name(), &reports_grpc}},
       [&in_process](grpc::Server& server, int /*port*/) {
-        in_process.Set(server.InProcessChannel(grpc::ChannelArguments()));
+        in_process.Set(server.InProcessChannel(carescore::LimitedChannelArguments()));
       });
   if (!served.ok()) {
     spdlog::critical("{}", std::string(served.message()));

@@ -6,14 +6,21 @@
 // the request's `actor`). Watch streams end when the client cancels or the
 // server shuts down. Thread-safe.
 
+#include <string>
+#include <vector>
+
 #include "carescore/v1/escalations.grpc.pb.h"
+#include "common/auth/gate.h"
 #include "services/escalations/escalation_service.h"
 
 namespace carescore::escalations {
 
 class EscalationGrpcService final : public v1::EscalationService::Service {
  public:
-  explicit EscalationGrpcService(EscalationService& service) : service_(service) {}
+  // `gate` (null: every call let in, for the rules' wire tests) outlives
+  // *this, as does `service`.
+  explicit EscalationGrpcService(EscalationService& service, auth::AuthGate* gate = nullptr)
+      : service_(service), gate_(gate) {}
 
   grpc::Status RaiseEscalation(grpc::ServerContext* context,
                                const v1::RaiseEscalationRequest* request,
@@ -62,7 +69,11 @@ class EscalationGrpcService final : public v1::EscalationService::Service {
                               v1::AddClosureDaysResponse* response) override;
 
  private:
+  // The LA of the case a by-id request names, for the gate.
+  std::vector<std::string> CaseLas(const std::string& id);
+
   EscalationService& service_;
+  auth::AuthGate* gate_;
 };
 
 }  // namespace carescore::escalations

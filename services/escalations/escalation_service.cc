@@ -68,6 +68,14 @@ absl::StatusOr<MonthRange> ParseMonthRange(const std::string& from_text,
   return MonthRange{*from, *to};
 }
 
+absl::Status CheckThemeCount(int themes) {
+  if (themes > kMaxThemesPerCase) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("themes: at most ", kMaxThemesPerCase, " themes on one case"));
+  }
+  return absl::OkStatus();
+}
+
 // A summary request's LA filter and month range, checked.
 template <typename Request>
 absl::StatusOr<MonthRange> SummaryRange(const Request& request) {
@@ -81,17 +89,65 @@ absl::StatusOr<MonthRange> SummaryRange(const Request& request) {
 EscalationService::EscalationService(EscalationStore& store,
                                      indicators::IndicatorReader& indicators, Ladder ladder,
                                      ChangeFeed& feed, std::function<absl::Time()> now)
+    : EscalationService(store, indicators, std::move(ladder), feed, EscalationPolicy(),
+                        std::move(now)) {}
+
+EscalationService::EscalationService(EscalationStore& store,
+                                     indicators::IndicatorReader& indicators, Ladder ladder,
+                                     ChangeFeed& feed, EscalationPolicy policy,
+                                     std::function<absl::Time()> now)
     : store_(store),
       indicators_(indicators),
       ladder_(std::move(ladder)),
       feed_(feed),
       now_(std::move(now)),
-      uk_(UkTimeZone()) {}
+      uk_(UkTimeZone()),
+      policy_(std::move(policy)),
+      watch_streams_(policy_.max_watch_streams, policy_.max_watch_streams_per_actor) {}
 
 void EscalationService::Log(const std::string& actor, absl::string_view action,
                             absl::string_view subject) {
   absl::Status s = store_.LogAccess(ActorOf(actor), action, subject);
   if (!s.ok()) spdlog::error("access log: {}", std::string(s.message()));
+}
+
+absl::Status EscalationService::LogRead(const std::string& actor, absl::string_view action,
+                                        absl::string_view subject) {
+  // Fails closed: a read of children's data that leaves no trace (a full
+  // disk) is not served.
+  absl::Status s = store_.LogAccess(ActorOf(actor), action, subject);
+  if (s.ok()) return s;
+  spdlog::error("access log: {}; the {} was refused", std::string(s.message()),
+                std::string(action));
+  return absl::Status(s.code(),
+                      absl::StrCat("the access log cannot be written (", s.message(),
+                                   "): reads of children's records are refused until it can"));
+}
+
+absl::Status EscalationService::CheckDay(absl::CivilDay day, absl::string_view field) {
+  const absl::CivilDay latest = UkDay(now_(), uk_) + kLatestDateSlackDays;
+  if (day < policy_.earliest_date || day > latest) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " must be between ",
+                                                   FormatDate(policy_.earliest_date), " and ",
+                                                   FormatDate(latest), " (--earliest-date)"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status EscalationService::CheckTime(absl::Time time, absl::string_view field) {
+  return CheckDay(UkDay(time, uk_), field);
+}
+
+absl::Status EscalationService::CheckClosureDay(absl::CivilDay day) {
+  // Closures are planned ahead (next year's bank holidays), so these may be
+  // later than other dates.
+  const absl::CivilDay latest = UkDay(now_(), uk_) + kMaxClosureDaysAhead;
+  if (day < policy_.earliest_date || day > latest) {
+    return absl::InvalidArgumentError(absl::StrCat("dates must be between ",
+                                                   FormatDate(policy_.earliest_date), " and ",
+                                                   FormatDate(latest), " (--earliest-date)"));
+  }
+  return absl::OkStatus();
 }
 
 void EscalationService::Publish(const v1::Escalation& escalation, v1::TransitionKind kind) {
@@ -134,16 +190,22 @@ absl::StatusOr<v1::RaiseEscalationResponse> EscalationService::RaiseEscalation(
     const v1::RaiseEscalationRequest& request) {
   absl::Status la = CheckLa(request.la_code());
   if (!la.ok()) return la;
-  absl::Status child = CheckChildRef(request.child_ref());
+  absl::Status child = policy_.child_refs.Check(request.child_ref());
   if (!child.ok()) return child;
   for (const auto& [value, field] :
        {std::pair{&request.iro_id(), "iro_id"}, std::pair{&request.team(), "team"}}) {
     absl::Status s = Required(*value, field);
     if (!s.ok()) return s;
+    s = CheckFreeText(*value, field, kMaxShortTextChars);
+    if (!s.ok()) return s;
+  }
+  if (absl::Status note = CheckFreeText(request.note(), "note", kMaxNoteChars); !note.ok()) {
+    return note;
   }
   if (request.themes().empty()) {
     return absl::InvalidArgumentError("themes: at least one theme is required");
   }
+  if (absl::Status themes = CheckThemeCount(request.themes_size()); !themes.ok()) return themes;
   for (const std::string& theme : request.themes()) {
     if (!ladder_.IsTheme(theme)) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -161,6 +223,7 @@ absl::StatusOr<v1::RaiseEscalationResponse> EscalationService::RaiseEscalation(
   if (raised > now + kClockSkew) {
     return absl::InvalidArgumentError("raised_at is in the future");
   }
+  if (absl::Status in_window = CheckTime(raised, "raised_at"); !in_window.ok()) return in_window;
   const std::string actor = ActorOf(request.actor().empty() ? request.iro_id() : request.actor());
   absl::StatusOr<v1::Escalation> e = NewEscalation(
       request.la_code(), request.child_ref(), request.iro_id(), request.team(),
@@ -208,6 +271,11 @@ absl::StatusOr<v1::Escalation> EscalationService::Transition(
     const google::protobuf::Timestamp* at, const std::string& note,
     const std::function<absl::Status(v1::Escalation&, absl::Time, WorkingCalendar&)>& change) {
   if (id.empty()) return absl::InvalidArgumentError("id is required");
+  if (absl::Status text = CheckFreeText(
+          note, kind == v1::TRANSITION_KIND_RESOLVED ? "outcome" : "note", kMaxNoteChars);
+      !text.ok()) {
+    return text;
+  }
   absl::StatusOr<std::optional<v1::Escalation>> found = store_.Find(id);
   if (!found.ok()) return found.status();
   if (!found->has_value()) return absl::NotFoundError(absl::StrCat("no escalation ", id));
@@ -219,6 +287,7 @@ absl::StatusOr<v1::Escalation> EscalationService::Transition(
   const absl::Time now = now_();
   const absl::Time when = at != nullptr && IsSetTime(*at) ? TimeFromProto(*at) : now;
   if (when > now + kClockSkew) return absl::InvalidArgumentError("at is in the future");
+  if (absl::Status in_window = CheckTime(when, "at"); !in_window.ok()) return in_window;
   const absl::Time last = TimeFromProto(e.transitions(e.transitions_size() - 1).at());
   if (when < last) {
     return absl::InvalidArgumentError(
@@ -334,7 +403,9 @@ absl::StatusOr<v1::GetEscalationResponse> EscalationService::GetEscalation(
   if (request.id().empty()) return absl::InvalidArgumentError("id is required");
   absl::StatusOr<std::optional<v1::Escalation>> found = store_.Find(request.id());
   if (!found.ok()) return found.status();
-  Log(request.actor(), "read", request.id());
+  if (absl::Status logged = LogRead(request.actor(), "read", request.id()); !logged.ok()) {
+    return logged;
+  }
   if (!found->has_value()) return absl::NotFoundError(absl::StrCat("no escalation ", request.id()));
   v1::GetEscalationResponse response;
   *response.mutable_escalation() = **std::move(found);
@@ -374,7 +445,11 @@ absl::StatusOr<v1::ListEscalationsResponse> EscalationService::ListEscalations(
   filter.limit = size + 1;
   absl::StatusOr<std::vector<v1::Escalation>> found = store_.List(filter);
   if (!found.ok()) return found.status();
-  Log(request.actor(), "list", request.la_code().empty() ? "all" : request.la_code());
+  if (absl::Status logged =
+          LogRead(request.actor(), "list", request.la_code().empty() ? "all" : request.la_code());
+      !logged.ok()) {
+    return logged;
+  }
   v1::ListEscalationsResponse response;
   for (v1::Escalation& e : *found) {
     if (response.escalations_size() == size) {
@@ -393,12 +468,17 @@ absl::StatusOr<v1::ListOverdueEscalationsResponse> EscalationService::ListOverdu
   absl::Status la_filter = CheckLaFilter(request.la_code());
   if (!la_filter.ok()) return la_filter;
   const absl::Time as_of = request.has_as_of() ? TimeFromProto(request.as_of()) : now_();
+  if (absl::Status in_window = CheckTime(as_of, "as_of"); !in_window.ok()) return in_window;
   EscalationFilter filter;
   filter.la_code = request.la_code();
   filter.raised_to = as_of + absl::Microseconds(1);
   absl::StatusOr<std::vector<v1::Escalation>> all = store_.List(filter);
   if (!all.ok()) return all.status();
-  Log(request.actor(), "overdue", request.la_code().empty() ? "all" : request.la_code());
+  if (absl::Status logged = LogRead(request.actor(), "overdue",
+                                    request.la_code().empty() ? "all" : request.la_code());
+      !logged.ok()) {
+    return logged;
+  }
   absl::StatusOr<CalendarsByLa> calendars = CalendarsFor(*all);
   if (!calendars.ok()) return calendars.status();
   v1::ListOverdueEscalationsResponse response;
@@ -428,11 +508,13 @@ absl::StatusOr<v1::RecordAuditResponse> EscalationService::RecordAudit(
     const v1::RecordAuditRequest& request) {
   absl::Status la = CheckLa(request.la_code());
   if (!la.ok()) return la;
-  absl::Status child = CheckChildRef(request.child_ref());
+  absl::Status child = policy_.child_refs.Check(request.child_ref());
   if (!child.ok()) return child;
   for (const auto& [value, field] :
        {std::pair{&request.iro_id(), "iro_id"}, std::pair{&request.team(), "team"}}) {
     absl::Status s = Required(*value, field);
+    if (!s.ok()) return s;
+    s = CheckFreeText(*value, field, kMaxShortTextChars);
     if (!s.ok()) return s;
   }
   absl::StatusOr<absl::CivilDay> review = ParseDate(request.review_date(), "review_date");
@@ -441,6 +523,8 @@ absl::StatusOr<v1::RecordAuditResponse> EscalationService::RecordAudit(
   if (*review > UkDay(now + kClockSkew, uk_)) {
     return absl::InvalidArgumentError("review_date is in the future");
   }
+  if (absl::Status in_window = CheckDay(*review, "review_date"); !in_window.ok()) return in_window;
+  if (absl::Status themes = CheckThemeCount(request.themes_size()); !themes.ok()) return themes;
   if (request.grade() == v1::AUDIT_GRADE_UNSPECIFIED) {
     const std::vector<std::string>& grades = AuditGradeWords();
     return absl::InvalidArgumentError(
@@ -463,7 +547,24 @@ absl::StatusOr<v1::RecordAuditResponse> EscalationService::RecordAudit(
   *audit.mutable_recorded_at() = TimeToProto(now);
 
   std::optional<v1::Escalation> escalation;
+  // One stage 1 per inadequate review: a second record of the same review
+  // (same LA, child and day) is refused, checked and inserted under a lock.
+  std::optional<absl::MutexLock> one_at_a_time;
   if (request.grade() == v1::AUDIT_GRADE_INADEQUATE) {
+    one_at_a_time.emplace(&inadequate_audits_mu_);
+    absl::StatusOr<std::vector<v1::Audit>> same_day =
+        store_.ListAudits(request.la_code(), *review, *review);
+    if (!same_day.ok()) return same_day.status();
+    for (const v1::Audit& existing : *same_day) {
+      if (existing.child_ref() == request.child_ref() &&
+          existing.grade() == v1::AUDIT_GRADE_INADEQUATE) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("audit ", existing.id(),
+                         " already records this inadequate review (same LA, child and review "
+                         "date), with its stage 1 escalation ",
+                         existing.escalation_id(), ": no second one is opened"));
+      }
+    }
     // An inadequate grade counts as a stage 1 escalation, raised on the day
     // of the review (at 09:00 for a past review, so it falls in that day).
     const absl::Time raised = *review == UkDay(now, uk_)
@@ -497,7 +598,11 @@ absl::StatusOr<v1::GetAuditSummaryResponse> EscalationService::GetAuditSummary(
   absl::StatusOr<std::vector<v1::Audit>> audits =
       store_.ListAudits(request.la_code(), FirstDayOf(range->from), LastDayOf(range->to));
   if (!audits.ok()) return audits.status();
-  Log(request.actor(), "audit summary", request.la_code().empty() ? "all" : request.la_code());
+  if (absl::Status logged = LogRead(request.actor(), "audit summary",
+                                    request.la_code().empty() ? "all" : request.la_code());
+      !logged.ok()) {
+    return logged;
+  }
   return SummariseAudits(*audits, range->from, range->to);
 }
 
@@ -537,10 +642,19 @@ absl::StatusOr<v1::AddClosureDaysResponse> EscalationService::AddClosureDays(
     if (!la.ok()) return la;
   }
   if (request.dates().empty()) return absl::InvalidArgumentError("dates: no dates given");
+  if (request.dates_size() > kMaxClosureDatesPerRequest) {
+    return absl::InvalidArgumentError(absl::StrCat("dates: at most ", kMaxClosureDatesPerRequest,
+                                                   " closure dates in one request"));
+  }
+  if (absl::Status reason = CheckFreeText(request.reason(), "reason", kMaxShortTextChars);
+      !reason.ok()) {
+    return reason;
+  }
   std::vector<absl::CivilDay> days;
   for (const std::string& d : request.dates()) {
     absl::StatusOr<absl::CivilDay> day = ParseDate(d, "dates");
     if (!day.ok()) return day.status();
+    if (absl::Status in_window = CheckClosureDay(*day); !in_window.ok()) return in_window;
     days.push_back(*day);
   }
   absl::Status s = store_.AddClosures(request.la_code(), days, request.reason());
@@ -550,11 +664,25 @@ absl::StatusOr<v1::AddClosureDaysResponse> EscalationService::AddClosureDays(
   return response;
 }
 
-absl::Status EscalationService::StartWatch(const v1::WatchEscalationsRequest& request) {
+absl::StatusOr<WatchStreams::Ticket> EscalationService::StartWatch(
+    const v1::WatchEscalationsRequest& request) {
   absl::Status la_filter = CheckLaFilter(request.la_code());
   if (!la_filter.ok()) return la_filter;
-  Log(request.actor(), "watch", request.la_code().empty() ? "all" : request.la_code());
-  return absl::OkStatus();
+  absl::StatusOr<WatchStreams::Ticket> ticket = watch_streams_.Open(ActorOf(request.actor()));
+  if (!ticket.ok()) return ticket.status();
+  if (absl::Status logged =
+          LogRead(request.actor(), "watch", request.la_code().empty() ? "all" : request.la_code());
+      !logged.ok()) {
+    return logged;
+  }
+  return ticket;
+}
+
+absl::StatusOr<std::string> EscalationService::CaseLa(absl::string_view id) {
+  absl::StatusOr<std::optional<v1::Escalation>> found = store_.Find(id);
+  if (!found.ok()) return found.status();
+  if (!found->has_value()) return absl::NotFoundError(absl::StrCat("no escalation ", id));
+  return (*found)->la_code();
 }
 
 }  // namespace carescore::escalations

@@ -7,26 +7,45 @@
 // lists (case_history.h) and summaries (escalation_summary.h). This class
 // checks requests and orchestrates the store, the clock and those pure
 // functions. Every read and change is written to the access log under the
-// request's actor. Thread-safe if the store and reader are.
+// request's actor; a read of child-level data (a case, a list of cases,
+// overdue cases, a watch, audits) whose access log entry cannot be written
+// is refused with the store's error, not served. Inputs are held to the
+// limits of limits.h and the EscalationPolicy. Thread-safe if the store and
+// reader are.
 // Errors: InvalidArgument (bad input, naming the field), NotFound,
-// FailedPrecondition (a transition the case's state does not allow),
-// Aborted (changed by someone else meanwhile), and the store's errors.
+// FailedPrecondition (a transition the case's state does not allow, a
+// duplicate inadequate audit), Aborted (changed by someone else meanwhile),
+// ResourceExhausted (too many watch streams), and the store's errors.
 
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "carescore/v1/escalations.pb.h"
 #include "services/escalations/change_feed.h"
 #include "services/escalations/escalation_store.h"
 #include "services/escalations/escalation_summary.h"
 #include "services/escalations/ladder.h"
+#include "services/escalations/limits.h"
+#include "services/escalations/pseudonym.h"
+#include "services/escalations/watch_streams.h"
 #include "services/escalations/working_calendar.h"
 #include "services/indicators/indicator_reader.h"
 
 namespace carescore::escalations {
+
+// What a council or deployment configures beyond the ladder
+// (policy_flags.h has the flags).
+struct EscalationPolicy {
+  ChildRefRule child_refs = ChildRefRule::Default();
+  // Dates before this day (UK) are refused; so are dates after tomorrow.
+  absl::CivilDay earliest_date = kDefaultEarliestDate;
+  int max_watch_streams = kDefaultMaxWatchStreams;
+  int max_watch_streams_per_actor = kDefaultMaxWatchStreamsPerActor;
+};
 
 class EscalationService {
  public:
@@ -34,6 +53,10 @@ class EscalationService {
   EscalationService(
       EscalationStore& store, indicators::IndicatorReader& indicators, Ladder ladder,
       ChangeFeed& feed, std::function<absl::Time()> now = [] { return absl::Now(); });
+  EscalationService(
+      EscalationStore& store, indicators::IndicatorReader& indicators, Ladder ladder,
+      ChangeFeed& feed, EscalationPolicy policy,
+      std::function<absl::Time()> now = [] { return absl::Now(); });
 
   absl::StatusOr<v1::RaiseEscalationResponse> RaiseEscalation(
       const v1::RaiseEscalationRequest& request);
@@ -63,9 +86,14 @@ class EscalationService {
   absl::StatusOr<v1::AddClosureDaysResponse> AddClosureDays(
       const v1::AddClosureDaysRequest& request);
 
-  // InvalidArgument for a malformed filter; logs the watcher's access.
-  [[nodiscard]] absl::Status StartWatch(const v1::WatchEscalationsRequest& request);
+  // InvalidArgument for a malformed filter, ResourceExhausted past the
+  // watch stream caps; logs the watcher's access. The stream counts as open
+  // until the ticket is destroyed.
+  absl::StatusOr<WatchStreams::Ticket> StartWatch(const v1::WatchEscalationsRequest& request);
   ChangeFeed& feed() { return feed_; }
+  // The LA of case `id`, for the edge's LA scope check: NotFound if there is
+  // no such case. Not written to the access log (no casework is read out).
+  absl::StatusOr<std::string> CaseLa(absl::string_view id);
 
  private:
   absl::StatusOr<WorkingCalendar> CalendarFor(const std::string& la_code);
@@ -87,6 +115,15 @@ class EscalationService {
       const std::function<absl::Status(v1::Escalation&, absl::Time, WorkingCalendar&)>& change);
   void Publish(const v1::Escalation& escalation, v1::TransitionKind kind);
   void Log(const std::string& actor, absl::string_view action, absl::string_view subject);
+  // Logs a read of child-level data; its error means the read is refused.
+  [[nodiscard]] absl::Status LogRead(const std::string& actor, absl::string_view action,
+                                     absl::string_view subject);
+  // InvalidArgument naming `field` for a day outside the plausible window:
+  // policy_.earliest_date to tomorrow (UK).
+  [[nodiscard]] absl::Status CheckDay(absl::CivilDay day, absl::string_view field);
+  [[nodiscard]] absl::Status CheckTime(absl::Time time, absl::string_view field);
+  // The same for a closure day, which may be up to kMaxClosureDaysAhead ahead.
+  [[nodiscard]] absl::Status CheckClosureDay(absl::CivilDay day);
 
   EscalationStore& store_;
   indicators::IndicatorReader& indicators_;
@@ -94,6 +131,10 @@ class EscalationService {
   ChangeFeed& feed_;
   std::function<absl::Time()> now_;
   const absl::TimeZone uk_;
+  const EscalationPolicy policy_;
+  WatchStreams watch_streams_;
+  // Held across the duplicate check and the insert of an inadequate audit.
+  absl::Mutex inadequate_audits_mu_;
 };
 
 }  // namespace carescore::escalations

@@ -2,6 +2,8 @@
 
 #include <functional>
 #include <map>
+#include <string>
+#include <vector>
 
 #include "common/csv.h"
 #include "gtest/gtest.h"
@@ -513,6 +515,217 @@ TEST_F(EscalationServiceTest, MissingGradeListsTheGrades) {
   EXPECT_EQ(recorded.status().message(),
             "grade is required: outstanding, good, requires_improvement, inadequate or "
             "not_recorded");
+}
+
+// A read of children's records whose access log entry cannot be written (a
+// full disk) is refused, not served with the entry lost.
+TEST_F(EscalationServiceTest, ChildLevelReadsFailClosedWhenTheAccessLogCannotBeWritten) {
+  v1::Escalation e = RaiseOk(1, At(2019, 5, 1));
+  const size_t logged = AccessLog().size();
+  const absl::Status full = absl::UnavailableError("database or disk is full");
+  v1::GetEscalationRequest get;
+  get.set_id(e.id());
+  failing_store_->FailNext(Op::kLogAccess, full);
+  auto got = service_->GetEscalation(get);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_NE(got.status().message().find("access log"), absl::string_view::npos) << got.status();
+
+  failing_store_->FailNext(Op::kLogAccess, full);
+  EXPECT_EQ(service_->ListEscalations(v1::ListEscalationsRequest()).status().code(),
+            absl::StatusCode::kUnavailable);
+  failing_store_->FailNext(Op::kLogAccess, full);
+  EXPECT_EQ(service_->ListOverdueEscalations(v1::ListOverdueEscalationsRequest()).status().code(),
+            absl::StatusCode::kUnavailable);
+  failing_store_->FailNext(Op::kLogAccess, full);
+  EXPECT_EQ(service_->StartWatch(v1::WatchEscalationsRequest()).status().code(),
+            absl::StatusCode::kUnavailable);
+  v1::GetAuditSummaryRequest audits;
+  audits.set_from_month("2019-05");
+  audits.set_to_month("2019-05");
+  failing_store_->FailNext(Op::kLogAccess, full);
+  EXPECT_EQ(service_->GetAuditSummary(audits).status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(AccessLog().size(), logged);
+  // The log works again: so do the reads, and each is logged.
+  EXPECT_TRUE(service_->GetEscalation(get).ok());
+  EXPECT_EQ(AccessLog().size(), logged + 1);
+}
+
+TEST_F(EscalationServiceTest, ImplausibleDatesAreRefusedNamingTheField) {
+  google::protobuf::Timestamp y1900 = At(1900, 1, 1);
+  google::protobuf::Timestamp far_past;
+  far_past.set_seconds(-9223372036854);  // Year -290308: the lowest time in microseconds.
+  for (const google::protobuf::Timestamp& when : {y1900, far_past, At(1999, 12, 31)}) {
+    auto raised = service_->RaiseEscalation(Raise(1, when));
+    ASSERT_FALSE(raised.ok());
+    EXPECT_EQ(raised.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(raised.status().message().find("raised_at"), absl::string_view::npos)
+        << raised.status();
+  }
+  EXPECT_TRUE(service_->RaiseEscalation(Raise(1, At(2000, 1, 4))).ok());
+  v1::Escalation e = RaiseOk(1, At(2019, 5, 1));
+  v1::RespondToEscalationRequest respond;
+  respond.set_id(e.id());
+  *respond.mutable_at() = far_past;
+  auto responded = service_->RespondToEscalation(respond);
+  EXPECT_EQ(responded.status().code(), absl::StatusCode::kInvalidArgument);
+
+  v1::ListOverdueEscalationsRequest overdue;
+  *overdue.mutable_as_of() = far_past;
+  auto late = service_->ListOverdueEscalations(overdue);
+  EXPECT_EQ(late.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(late.status().message().find("as_of"), absl::string_view::npos) << late.status();
+  overdue.mutable_as_of()->set_seconds(absl::ToUnixSeconds(now_ + absl::Hours(24 * 400)));
+  EXPECT_EQ(service_->ListOverdueEscalations(overdue).status().code(),
+            absl::StatusCode::kInvalidArgument);
+
+  v1::RecordAuditRequest audit;
+  audit.set_la_code("372");
+  audit.set_child_ref("C-2002");
+  audit.set_review_date("1900-05-10");
+  audit.set_grade(v1::AUDIT_GRADE_GOOD);
+  audit.set_iro_id("iro-3");
+  audit.set_team("LAC 1");
+  auto recorded = service_->RecordAudit(audit);
+  EXPECT_EQ(recorded.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(recorded.status().message().find("review_date"), absl::string_view::npos);
+
+  v1::AddClosureDaysRequest closures;
+  closures.add_dates("1900-01-02");
+  auto closed = service_->AddClosureDays(closures);
+  EXPECT_EQ(closed.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(closed.status().message().find("dates"), absl::string_view::npos);
+  closures.set_dates(0, "2020-12-29");  // Next year's closures may be planned.
+  EXPECT_TRUE(service_->AddClosureDays(closures).ok());
+}
+
+TEST_F(EscalationServiceTest, TheEarliestDateIsConfigurable) {
+  EscalationPolicy policy;
+  policy.earliest_date = absl::CivilDay(2019, 1, 1);
+  service_ = std::make_unique<EscalationService>(*failing_store_, *reader_, Ladder::Default(),
+                                                 feed_, policy, [this] { return now_; });
+  EXPECT_EQ(service_->RaiseEscalation(Raise(1, At(2018, 12, 21))).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(service_->RaiseEscalation(Raise(1, At(2019, 1, 2))).ok());
+}
+
+TEST_F(EscalationServiceTest, ADuplicateInadequateAuditOpensNoSecondStage1) {
+  v1::RecordAuditRequest audit;
+  audit.set_la_code("372");
+  audit.set_child_ref("C-2002");
+  audit.set_review_date("2019-05-10");
+  audit.set_grade(v1::AUDIT_GRADE_INADEQUATE);
+  audit.set_iro_id("iro-3");
+  audit.set_team("LAC 1");
+  auto first = service_->RecordAudit(audit);
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto again = service_->RecordAudit(audit);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(again.status().message().find(first->audit().id()), absl::string_view::npos)
+      << again.status();
+  EXPECT_EQ(again.status().message().find("C-2002"), absl::string_view::npos);
+  EXPECT_EQ(InStore().size(), 1u);
+  // Another child, or another day, is another review.
+  audit.set_child_ref("C-2003");
+  EXPECT_TRUE(service_->RecordAudit(audit).ok());
+  audit.set_review_date("2019-05-11");
+  EXPECT_TRUE(service_->RecordAudit(audit).ok());
+  EXPECT_EQ(InStore().size(), 3u);
+}
+
+TEST_F(EscalationServiceTest, OversizedInputsAreRefusedSayingTheLimit) {
+  v1::RaiseEscalationRequest r = Raise(1, At(2019, 5, 1));
+  r.set_note(std::string(30 * 1024 * 1024, 'x'));
+  auto raised = service_->RaiseEscalation(r);
+  EXPECT_EQ(raised.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(raised.status().message().find("note"), absl::string_view::npos);
+  EXPECT_NE(raised.status().message().find(std::to_string(kMaxNoteChars)), absl::string_view::npos);
+
+  r = Raise(1, At(2019, 5, 1));
+  for (int i = 0; i < 1000; ++i) r.add_themes("permanence_drift");
+  raised = service_->RaiseEscalation(r);
+  EXPECT_EQ(raised.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(raised.status().message().find(std::to_string(kMaxThemesPerCase)),
+            absl::string_view::npos)
+      << raised.status();
+
+  v1::AddClosureDaysRequest closures;
+  for (int i = 0; i < kMaxClosureDatesPerRequest + 1; ++i) closures.add_dates("2019-05-01");
+  auto closed = service_->AddClosureDays(closures);
+  EXPECT_EQ(closed.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(closed.status().message().find(std::to_string(kMaxClosureDatesPerRequest)),
+            absl::string_view::npos);
+
+  v1::Escalation e = RaiseOk(1, At(2019, 5, 1));
+  v1::ResolveEscalationRequest resolve;
+  resolve.set_id(e.id());
+  resolve.set_outcome(std::string(kMaxNoteChars + 1, 'y'));
+  auto resolved = service_->ResolveEscalation(resolve);
+  EXPECT_EQ(resolved.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(resolved.status().message().find("outcome"), absl::string_view::npos);
+  EXPECT_EQ(InStore().size(), 1u);
+}
+
+TEST_F(EscalationServiceTest, IdentifiersInFreeTextAreRefusedAndNotEchoed) {
+  struct Case {
+    std::function<void(v1::RaiseEscalationRequest&)> change;
+    const char* field;
+  };
+  for (const Case& c : std::vector<Case>{
+           {[](auto& r) { r.set_note("NHS no 943 476 5919"); }, "note"},
+           {[](auto& r) { r.set_note("ask jane.doe@example.org"); }, "note"},
+           {[](auto& r) { r.set_team("943.476.5919"); }, "team"},
+           {[](auto& r) { r.set_iro_id("iro.seven@council.gov.uk"); }, "iro_id"},
+           {[](auto& r) { r.set_child_ref("JohnSmith"); }, "child_ref"},
+           {[](auto& r) { r.set_child_ref("john.smith"); }, "child_ref"},
+           {[](auto& r) { r.set_child_ref("Jane_Doe_2011-03-04"); }, "child_ref"},
+           {[](auto& r) { r.set_child_ref("NHS9434765919"); }, "child_ref"},
+           {[](auto& r) { r.set_child_ref("943.476.5919"); }, "child_ref"},
+       }) {
+    v1::RaiseEscalationRequest r = Raise(1, At(2019, 5, 1));
+    c.change(r);
+    auto raised = service_->RaiseEscalation(r);
+    ASSERT_FALSE(raised.ok()) << c.field;
+    EXPECT_EQ(raised.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(raised.status().message().find(c.field), absl::string_view::npos) << raised.status();
+    for (const std::string* value : {&r.note(), &r.team(), &r.iro_id(), &r.child_ref()}) {
+      if (value->empty()) continue;
+      EXPECT_EQ(raised.status().message().find(*value), absl::string_view::npos)
+          << "echoed " << *value;
+    }
+  }
+  v1::Escalation e = RaiseOk(1, At(2019, 5, 1));
+  v1::RespondToEscalationRequest respond;
+  respond.set_id(e.id());
+  respond.set_note("spoke to mum on jane@example.org");
+  EXPECT_EQ(service_->RespondToEscalation(respond).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(InStore().size(), 1u);
+}
+
+TEST_F(EscalationServiceTest, WatchStreamsAreCappedPerCallerAndInTotal) {
+  EscalationPolicy policy;
+  policy.max_watch_streams = 3;
+  policy.max_watch_streams_per_actor = 2;
+  service_ = std::make_unique<EscalationService>(*failing_store_, *reader_, Ladder::Default(),
+                                                 feed_, policy, [this] { return now_; });
+  v1::WatchEscalationsRequest watch;
+  watch.set_actor("tm-2");
+  std::vector<WatchStreams::Ticket> open;
+  for (int i = 0; i < 2; ++i) {
+    auto t = service_->StartWatch(watch);
+    ASSERT_TRUE(t.ok()) << t.status();
+    open.push_back(*std::move(t));
+  }
+  EXPECT_EQ(service_->StartWatch(watch).status().code(), absl::StatusCode::kResourceExhausted);
+  watch.set_actor("sm-1");
+  auto third = service_->StartWatch(watch);
+  ASSERT_TRUE(third.ok());
+  watch.set_actor("hos-1");
+  EXPECT_EQ(service_->StartWatch(watch).status().code(), absl::StatusCode::kResourceExhausted);
+  open.clear();
+  EXPECT_TRUE(service_->StartWatch(watch).ok());
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "services/escalations/escalation_grpc_service.h"
 #include "services/escalations/escalation_service.h"
 #include "services/escalations/ladder_flag.h"
+#include "services/escalations/policy_flags.h"
 #include "services/escalations/sqlite_escalation_store.h"
 #include "services/indicators/grpc_indicator_reader.h"
 #include "spdlog/spdlog.h"
@@ -23,10 +24,12 @@ int main(int argc, char** argv) {
   carescore::ServerFlags flags;
   carescore::AddServerFlags(app, flags);
   std::string indicators_address = "127.0.0.1:50051";
-  carescore::AddPeerFlag(app, "--indicators", "CARESCORE_INDICATORS",
+  carescore::AddPeerFlag(app, flags, "--indicators", "CARESCORE_INDICATORS",
                          "The indicator service, host:port", indicators_address);
   std::string ladder_file;
   carescore::escalations::AddLadderFlag(app, ladder_file);
+  carescore::escalations::PolicyFlags policy_flags;
+  carescore::escalations::AddPolicyFlags(app, policy_flags);
   CLI11_PARSE(app, argc, argv);
   absl::StatusOr<carescore::ServerOptions> options = carescore::PrepareServer(flags);
   if (!options.ok()) {
@@ -39,6 +42,12 @@ int main(int argc, char** argv) {
     spdlog::critical("{}", std::string(ladder.status().message()));
     return 2;
   }
+  absl::StatusOr<carescore::escalations::EscalationPolicy> policy =
+      carescore::escalations::MakePolicy(policy_flags);
+  if (!policy.ok()) {
+    spdlog::critical("{}", std::string(policy.status().message()));
+    return 2;
+  }
   const std::string path = (std::filesystem::path(flags.data_dir) / "escalations.db").string();
   auto store = carescore::escalations::SqliteEscalationStore::Open(path);
   if (!store.ok()) {
@@ -46,10 +55,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   carescore::ChannelSlot indicators_channel;
-  indicators_channel.Set(carescore::PeerChannel(indicators_address));
+  indicators_channel.Set(carescore::PeerChannel(indicators_address, *options));
   carescore::indicators::GrpcIndicatorReader indicators(indicators_channel);
   carescore::escalations::ChangeFeed feed;
-  carescore::escalations::EscalationService service(**store, indicators, *std::move(ladder), feed);
+  carescore::escalations::EscalationService service(**store, indicators, *std::move(ladder), feed,
+                                                    *std::move(policy));
   carescore::escalations::EscalationGrpcService grpc_service(service);
   absl::Status served = carescore::ServeUntilSignal(
       *options, {{carescore::v1::EscalationService::service_full_name(), &grpc_service}});

@@ -3,74 +3,88 @@
 #include <string>
 #include <vector>
 
+#include "common/auth/guarded.h"
 #include "common/grpc_status.h"
 
 namespace carescore::indicators {
 
 grpc::Status IndicatorGrpcService::ImportLocalAuthorities(
-    grpc::ServerContext* /*context*/, const v1::ImportLocalAuthoritiesRequest* request,
+    grpc::ServerContext* context, const v1::ImportLocalAuthoritiesRequest* request,
     v1::ImportLocalAuthoritiesResponse* response) {
-  return Reply(service_.ImportLocalAuthorities(*request), response);
+  return auth::Guarded(
+      gate_, *context, "IndicatorService/ImportLocalAuthorities", *request, response,
+      [&](const auth::Admitted*) { return service_.ImportLocalAuthorities(*request); });
 }
 
-grpc::Status IndicatorGrpcService::GetLocalAuthority(grpc::ServerContext* /*context*/,
+grpc::Status IndicatorGrpcService::GetLocalAuthority(grpc::ServerContext* context,
                                                      const v1::GetLocalAuthorityRequest* request,
                                                      v1::GetLocalAuthorityResponse* response) {
-  return Reply(service_.GetLocalAuthority(*request), response);
+  return auth::Guarded(gate_, *context, "IndicatorService/GetLocalAuthority", *request, response,
+                       [&](const auth::Admitted*) { return service_.GetLocalAuthority(*request); });
 }
 
 grpc::Status IndicatorGrpcService::ListLocalAuthorities(
-    grpc::ServerContext* /*context*/, const v1::ListLocalAuthoritiesRequest* request,
+    grpc::ServerContext* context, const v1::ListLocalAuthoritiesRequest* request,
     v1::ListLocalAuthoritiesResponse* response) {
-  return Reply(service_.ListLocalAuthorities(*request), response);
+  return auth::Guarded(
+      gate_, *context, "IndicatorService/ListLocalAuthorities", *request, response,
+      [&](const auth::Admitted*) { return service_.ListLocalAuthorities(*request); });
 }
 
-grpc::Status IndicatorGrpcService::ImportIndicators(grpc::ServerContext* /*context*/,
+grpc::Status IndicatorGrpcService::ImportIndicators(grpc::ServerContext* context,
                                                     const v1::ImportIndicatorsRequest* request,
                                                     v1::ImportIndicatorsResponse* response) {
-  return Reply(service_.ImportIndicators(*request), response);
+  return auth::Guarded(gate_, *context, "IndicatorService/ImportIndicators", *request, response,
+                       [&](const auth::Admitted*) { return service_.ImportIndicators(*request); });
 }
 
-grpc::Status IndicatorGrpcService::GetIndicator(grpc::ServerContext* /*context*/,
+grpc::Status IndicatorGrpcService::GetIndicator(grpc::ServerContext* context,
                                                 const v1::GetIndicatorRequest* request,
                                                 v1::GetIndicatorResponse* response) {
-  return Reply(service_.GetIndicator(*request), response);
+  return auth::Guarded(gate_, *context, "IndicatorService/GetIndicator", *request, response,
+                       [&](const auth::Admitted*) { return service_.GetIndicator(*request); });
 }
 
-grpc::Status IndicatorGrpcService::ListIndicators(grpc::ServerContext* /*context*/,
+grpc::Status IndicatorGrpcService::ListIndicators(grpc::ServerContext* context,
                                                   const v1::ListIndicatorsRequest* request,
                                                   v1::ListIndicatorsResponse* response) {
-  return Reply(service_.ListIndicators(*request), response);
+  return auth::Guarded(gate_, *context, "IndicatorService/ListIndicators", *request, response,
+                       [&](const auth::Admitted*) { return service_.ListIndicators(*request); });
 }
 
-grpc::Status IndicatorGrpcService::SetTargets(grpc::ServerContext* /*context*/,
+grpc::Status IndicatorGrpcService::SetTargets(grpc::ServerContext* context,
                                               const v1::SetTargetsRequest* request,
                                               v1::SetTargetsResponse* response) {
-  return Reply(service_.SetTargets(*request), response);
+  return auth::Guarded(gate_, *context, "IndicatorService/SetTargets", *request, response,
+                       [&](const auth::Admitted*) { return service_.SetTargets(*request); });
 }
 
-grpc::Status IndicatorGrpcService::ListTargets(grpc::ServerContext* /*context*/,
+grpc::Status IndicatorGrpcService::ListTargets(grpc::ServerContext* context,
                                                const v1::ListTargetsRequest* request,
                                                v1::ListTargetsResponse* response) {
-  return Reply(service_.ListTargets(*request), response);
+  return auth::Guarded(gate_, *context, "IndicatorService/ListTargets", *request, response,
+                       [&](const auth::Admitted*) { return service_.ListTargets(*request); });
 }
 
-grpc::Status IndicatorGrpcService::SetMilestones(grpc::ServerContext* /*context*/,
+grpc::Status IndicatorGrpcService::SetMilestones(grpc::ServerContext* context,
                                                  const v1::SetMilestonesRequest* request,
                                                  v1::SetMilestonesResponse* response) {
-  return Reply(service_.SetMilestones(*request), response);
+  return auth::Guarded(gate_, *context, "IndicatorService/SetMilestones", *request, response,
+                       [&](const auth::Admitted*) { return service_.SetMilestones(*request); });
 }
 
-grpc::Status IndicatorGrpcService::ListMilestones(grpc::ServerContext* /*context*/,
+grpc::Status IndicatorGrpcService::ListMilestones(grpc::ServerContext* context,
                                                   const v1::ListMilestonesRequest* request,
                                                   v1::ListMilestonesResponse* response) {
-  return Reply(service_.ListMilestones(*request), response);
+  return auth::Guarded(gate_, *context, "IndicatorService/ListMilestones", *request, response,
+                       [&](const auth::Admitted*) { return service_.ListMilestones(*request); });
 }
 
-grpc::Status IndicatorGrpcService::WriteValues(grpc::ServerContext* /*context*/,
+grpc::Status IndicatorGrpcService::WriteValues(grpc::ServerContext* context,
                                                const v1::WriteValuesRequest* request,
                                                v1::WriteValuesResponse* response) {
-  return Reply(service_.WriteValues(*request), response);
+  return auth::Guarded(gate_, *context, "IndicatorService/WriteValues", *request, response,
+                       [&](const auth::Admitted*) { return service_.WriteValues(*request); });
 }
 
 grpc::Status IndicatorGrpcService::ImportValues(grpc::ServerContext* context,
@@ -96,25 +110,32 @@ grpc::Status IndicatorGrpcService::ImportValues(grpc::ServerContext* context,
   if (context->IsCancelled()) {
     return grpc::Status(grpc::StatusCode::CANCELLED, "the client cancelled; nothing stored");
   }
-  return Reply(service_.ImportValues(source, values), response);
+  std::vector<std::string> las;
+  for (const v1::ValueInput& v : values) las.push_back(v.la_code());
+  return auth::GuardedFor(
+      gate_, *context, "IndicatorService/ImportValues", las, source, response,
+      [&](const auth::Admitted*) { return service_.ImportValues(source, values); });
 }
 
-grpc::Status IndicatorGrpcService::ListValues(grpc::ServerContext* /*context*/,
+grpc::Status IndicatorGrpcService::ListValues(grpc::ServerContext* context,
                                               const v1::ListValuesRequest* request,
                                               v1::ListValuesResponse* response) {
-  return Reply(service_.ListValues(*request), response);
+  return auth::Guarded(gate_, *context, "IndicatorService/ListValues", *request, response,
+                       [&](const auth::Admitted*) { return service_.ListValues(*request); });
 }
 
-grpc::Status IndicatorGrpcService::ListValueHistory(grpc::ServerContext* /*context*/,
+grpc::Status IndicatorGrpcService::ListValueHistory(grpc::ServerContext* context,
                                                     const v1::ListValueHistoryRequest* request,
                                                     v1::ListValueHistoryResponse* response) {
-  return Reply(service_.ListValueHistory(*request), response);
+  return auth::Guarded(gate_, *context, "IndicatorService/ListValueHistory", *request, response,
+                       [&](const auth::Admitted*) { return service_.ListValueHistory(*request); });
 }
 
-grpc::Status IndicatorGrpcService::GetDataVersion(grpc::ServerContext* /*context*/,
+grpc::Status IndicatorGrpcService::GetDataVersion(grpc::ServerContext* context,
                                                   const v1::GetDataVersionRequest* request,
                                                   v1::GetDataVersionResponse* response) {
-  return Reply(service_.GetDataVersion(*request), response);
+  return auth::Guarded(gate_, *context, "IndicatorService/GetDataVersion", *request, response,
+                       [&](const auth::Admitted*) { return service_.GetDataVersion(*request); });
 }
 
 }  // namespace carescore::indicators

@@ -5,13 +5,17 @@
 // grpc::Status through common/grpc_status.h. Thread-safe.
 
 #include "carescore/v1/indicators.grpc.pb.h"
+#include "common/auth/gate.h"
 #include "services/indicators/indicator_service.h"
 
 namespace carescore::indicators {
 
 class IndicatorGrpcService final : public v1::IndicatorService::Service {
  public:
-  explicit IndicatorGrpcService(IndicatorService& service) : service_(service) {}
+  // `gate` (null: every call let in, for the rules' wire tests) outlives
+  // *this, as does `service`.
+  explicit IndicatorGrpcService(IndicatorService& service, auth::AuthGate* gate = nullptr)
+      : service_(service), gate_(gate) {}
 
   grpc::Status ImportLocalAuthorities(grpc::ServerContext* context,
                                       const v1::ImportLocalAuthoritiesRequest* request,
@@ -55,6 +59,7 @@ class IndicatorGrpcService final : public v1::IndicatorService::Service {
 
  private:
   IndicatorService& service_;
+  auth::AuthGate* gate_;
 };
 
 }  // namespace carescore::indicators

@@ -3,7 +3,9 @@
 
 // The flags of the binaries that host the report service: --redis (env
 // CARESCORE_REDIS) and the cache it chooses (Redis when given, otherwise an
-// in-process cache), and --chromium (env CARESCORE_CHROMIUM), the browser
+// in-process cache), --cache-key-file (env CARESCORE_CACHE_KEY_FILE), the
+// key that signs Redis entries (signed_cache.h; default: one generated in
+// the data folder), and --chromium (env CARESCORE_CHROMIUM), the browser
 // that prints PDFs.
 
 #include <memory>
@@ -17,11 +19,17 @@ namespace carescore::reports {
 
 struct ReportFlags {
   std::string redis;
+  std::string cache_key_file;
+  // --redis-password (CARESCORE_REDIS_PASSWORD): AUTH on every new connection.
+  std::string redis_password;
   std::string chromium = "chromium";
 };
 
 void AddReportFlags(CLI::App& app, ReportFlags& flags);
-absl::StatusOr<std::unique_ptr<ScorecardCache>> MakeCache(const std::string& redis);
+// Redis entries are signed with the key LoadOrCreateCacheKey finds from
+// `flags.cache_key_file` or in `data_dir`.
+absl::StatusOr<std::unique_ptr<ScorecardCache>> MakeCache(const ReportFlags& flags,
+                                                          const std::string& data_dir);
 
 }  // namespace carescore::reports
 

@@ -24,12 +24,12 @@ int main(int argc, char** argv) {
   carescore::AddServerFlags(app, flags);
   std::string indicators_address = "127.0.0.1:50051";
   std::string benchmarks_address = "127.0.0.1:50051";
-  carescore::AddPeerFlag(app, "--indicators", "CARESCORE_INDICATORS",
+  carescore::AddPeerFlag(app, flags, "--indicators", "CARESCORE_INDICATORS",
                          "The indicator service, host:port", indicators_address);
-  carescore::AddPeerFlag(app, "--benchmarks", "CARESCORE_BENCHMARKS",
+  carescore::AddPeerFlag(app, flags, "--benchmarks", "CARESCORE_BENCHMARKS",
                          "The benchmarking service, host:port", benchmarks_address);
   std::string escalations_target;
-  carescore::AddPeerFlag(app, "--escalations", "CARESCORE_ESCALATIONS",
+  carescore::AddPeerFlag(app, flags, "--escalations", "CARESCORE_ESCALATIONS",
                          "The escalation service, host:port (default: reports leave out IRO "
                          "figures)",
                          escalations_target);
@@ -42,13 +42,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   carescore::ChannelSlot indicators_channel;
-  indicators_channel.Set(carescore::PeerChannel(indicators_address));
+  indicators_channel.Set(carescore::PeerChannel(indicators_address, *options));
   carescore::ChannelSlot benchmarks_channel;
-  benchmarks_channel.Set(carescore::PeerChannel(benchmarks_address));
+  benchmarks_channel.Set(carescore::PeerChannel(benchmarks_address, *options));
   carescore::indicators::GrpcIndicatorReader indicators(indicators_channel);
   carescore::benchmarks::GrpcBenchmarkReader benchmarks(benchmarks_channel);
   absl::StatusOr<std::unique_ptr<carescore::reports::ScorecardCache>> cache =
-      carescore::reports::MakeCache(report_flags.redis);
+      carescore::reports::MakeCache(report_flags, flags.data_dir);
   if (!cache.ok()) {
     spdlog::critical("{}", std::string(cache.status().message()));
     return 2;
@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
   deps.commentary = commentary->get();
   deps.chromium = report_flags.chromium;
   if (!escalations_target.empty()) {
-    escalations_channel.Set(carescore::PeerChannel(escalations_target));
+    escalations_channel.Set(carescore::PeerChannel(escalations_target, *options));
     deps.escalations = &escalations;
   }
   carescore::reports::ReportService service(indicators, benchmarks, deps);

@@ -44,6 +44,24 @@ void RedisScorecardCache::Failed(const std::string& what) {
   }
 }
 
+namespace {
+
+// Empty when Redis accepts `password`, else why not (never the password).
+std::string AuthenticateWith(redisContext* c, const std::string& password) {
+  auto* reply =
+      static_cast<redisReply*>(redisCommand(c, "AUTH %b", password.data(), password.size()));
+  if (reply == nullptr) return absl::StrCat("AUTH: ", c->errstr);
+  std::string what;
+  if (reply->type == REDIS_REPLY_ERROR) {
+    what = absl::StrCat("AUTH refused: ", std::string(reply->str, reply->len),
+                        " (check --redis-password)");
+  }
+  freeReplyObject(reply);
+  return what;
+}
+
+}  // namespace
+
 redisContext* RedisScorecardCache::Acquire() {
   {
     absl::MutexLock lock(&mu_);
@@ -65,9 +83,16 @@ redisContext* RedisScorecardCache::Acquire() {
   }
   redisContext* c = redisConnectWithTimeout(options_.host.c_str(), options_.port,
                                             absl::ToTimeval(options_.connect_timeout));
-  if (c == nullptr || c->err != 0 ||
-      redisSetTimeout(c, absl::ToTimeval(options_.command_timeout)) != REDIS_OK) {
-    const std::string what = c == nullptr ? "out of memory" : std::string(c->errstr);
+  std::string what;
+  if (c == nullptr) {
+    what = "out of memory";
+  } else if (c->err != 0 ||
+             redisSetTimeout(c, absl::ToTimeval(options_.command_timeout)) != REDIS_OK) {
+    what = c->errstr[0] != '\0' ? std::string(c->errstr) : "connection failed";
+  } else if (!options_.password.empty()) {
+    what = AuthenticateWith(c, options_.password);
+  }
+  if (!what.empty()) {
     if (c != nullptr) redisFree(c);
     {
       absl::MutexLock lock(&mu_);

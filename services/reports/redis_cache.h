@@ -29,6 +29,9 @@ namespace carescore::reports {
 struct RedisCacheOptions {
   std::string host = "127.0.0.1";
   int port = 6379;
+  // Sent with AUTH on every new connection when not empty (Redis's
+  // requirepass); a refused AUTH is an outage like a failed connect. Never logged.
+  std::string password;
   absl::Duration connect_timeout = absl::Milliseconds(200);
   absl::Duration command_timeout = absl::Milliseconds(200);
   // At most this many connections, whatever the number of server threads.

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/spreadsheet_cell.h"
 #include "services/reports/report_renderer.h"
 #include "services/reports/scorecard_csv.h"
 #include "services/reports/scorecard_text.h"
@@ -34,7 +35,8 @@ absl::StatusOr<std::string> RenderXlsx(const v1::ReportDocument& doc) {
   lxw_worksheet* summary = workbook_add_worksheet(wb, "Summary");
   const std::vector<std::string> header = ScorecardCsvHeader(card);
   for (size_t c = 0; c < header.size(); ++c) {
-    worksheet_write_string(summary, 0, static_cast<lxw_col_t>(c), header[c].c_str(), bold);
+    worksheet_write_string(summary, 0, static_cast<lxw_col_t>(c),
+                           SpreadsheetText(header[c]).c_str(), bold);
   }
   lxw_row_t r = 1;
   for (const v1::ScorecardLine& line : card.lines()) {
@@ -46,7 +48,7 @@ absl::StatusOr<std::string> RenderXlsx(const v1::ReportDocument& doc) {
       if (!cells[c].empty() && end != nullptr && *end == '\0') {
         worksheet_write_number(summary, r, col, v, nullptr);
       } else {
-        worksheet_write_string(summary, r, col, cells[c].c_str(), nullptr);
+        worksheet_write_string(summary, r, col, SpreadsheetText(cells[c]).c_str(), nullptr);
       }
     }
     ++r;
@@ -65,7 +67,8 @@ absl::StatusOr<std::string> RenderXlsx(const v1::ReportDocument& doc) {
     lxw_worksheet* sheet = workbook_add_worksheet(wb, name.c_str());
     lxw_row_t row = 0;
     for (const v1::ScorecardLine* l : section_lines) {
-      worksheet_write_string(sheet, row, 0, absl::StrCat(l->code(), " ", l->title()).c_str(), bold);
+      worksheet_write_string(
+          sheet, row, 0, SpreadsheetText(absl::StrCat(l->code(), " ", l->title())).c_str(), bold);
       ++row;
       worksheet_write_string(sheet, row, 0, "month", bold);
       worksheet_write_string(sheet, row, 1, "value", bold);
@@ -73,7 +76,7 @@ absl::StatusOr<std::string> RenderXlsx(const v1::ReportDocument& doc) {
       worksheet_write_string(sheet, row, 3, "denominator", bold);
       ++row;
       for (const v1::MonthFigure& f : l->months()) {
-        worksheet_write_string(sheet, row, 0, f.month().c_str(), nullptr);
+        worksheet_write_string(sheet, row, 0, SpreadsheetText(f.month()).c_str(), nullptr);
         if (f.has_value()) worksheet_write_number(sheet, row, 1, f.value(), nullptr);
         if (f.has_numerator()) worksheet_write_number(sheet, row, 2, f.numerator(), nullptr);
         if (f.has_denominator()) worksheet_write_number(sheet, row, 3, f.denominator(), nullptr);

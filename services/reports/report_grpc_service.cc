@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/auth/guarded.h"
 #include "common/grpc_status.h"
 #include "services/reports/scorecard_response.h"
 
@@ -28,6 +29,16 @@ grpc::ServerUnaryReactor* ReportGrpcService::GetScorecard(grpc::CallbackServerCo
                                  "the request is not a GetScorecardRequest"));
     return reactor;
   }
+  std::string token;
+  if (gate_ != nullptr) {
+    absl::StatusOr<auth::Admitted> admitted =
+        gate_->Admit(*context, "ReportService/GetScorecard", auth::LaCodesOf(*parsed));
+    if (!admitted.ok()) {
+      reactor->Finish(ToGrpcStatus(admitted.status()));
+      return reactor;
+    }
+    token = std::move(admitted->token);
+  }
   // A hit needing no other service is answered here; anything else may
   // wait on the other services, so it goes to the edge's threads.
   std::string missed_key;
@@ -36,7 +47,10 @@ grpc::ServerUnaryReactor* ReportGrpcService::GetScorecard(grpc::CallbackServerCo
     reactor->Finish(grpc::Status::OK);
     return reactor;
   }
-  workers_.Submit([this, reactor, response, parsed, missed_key = std::move(missed_key)] {
+  workers_.Submit([this, reactor, response, parsed, missed_key = std::move(missed_key),
+                   token = std::move(token)] {
+    // The other services are asked on the caller's behalf.
+    auth::ScopedCallToken scoped(token);
     absl::StatusOr<ScorecardBytes> card = service_.GetScorecardBytes(*parsed, missed_key);
     if (!card.ok()) {
       reactor->Finish(ToGrpcStatus(card.status()));
@@ -48,28 +62,32 @@ grpc::ServerUnaryReactor* ReportGrpcService::GetScorecard(grpc::CallbackServerCo
   return reactor;
 }
 
-grpc::Status ReportGrpcService::GetReport(grpc::ServerContext* /*context*/,
+grpc::Status ReportGrpcService::GetReport(grpc::ServerContext* context,
                                           const v1::GetReportRequest* request,
                                           v1::GetReportResponse* response) {
-  return Reply(service_.GetReport(*request), response);
+  return auth::Guarded(gate_, *context, "ReportService/GetReport", *request, response,
+                       [&](const auth::Admitted*) { return service_.GetReport(*request); });
 }
 
-grpc::Status ReportGrpcService::GetHighlights(grpc::ServerContext* /*context*/,
+grpc::Status ReportGrpcService::GetHighlights(grpc::ServerContext* context,
                                               const v1::GetHighlightsRequest* request,
                                               v1::GetHighlightsResponse* response) {
-  return Reply(service_.GetHighlights(*request), response);
+  return auth::Guarded(gate_, *context, "ReportService/GetHighlights", *request, response,
+                       [&](const auth::Admitted*) { return service_.GetHighlights(*request); });
 }
 
-grpc::Status ReportGrpcService::SetCommentary(grpc::ServerContext* /*context*/,
+grpc::Status ReportGrpcService::SetCommentary(grpc::ServerContext* context,
                                               const v1::SetCommentaryRequest* request,
                                               v1::SetCommentaryResponse* response) {
-  return Reply(service_.SetCommentary(*request), response);
+  return auth::Guarded(gate_, *context, "ReportService/SetCommentary", *request, response,
+                       [&](const auth::Admitted*) { return service_.SetCommentary(*request); });
 }
 
-grpc::Status ReportGrpcService::ListCommentary(grpc::ServerContext* /*context*/,
+grpc::Status ReportGrpcService::ListCommentary(grpc::ServerContext* context,
                                                const v1::ListCommentaryRequest* request,
                                                v1::ListCommentaryResponse* response) {
-  return Reply(service_.ListCommentary(*request), response);
+  return auth::Guarded(gate_, *context, "ReportService/ListCommentary", *request, response,
+                       [&](const auth::Admitted*) { return service_.ListCommentary(*request); });
 }
 
 }  // namespace carescore::reports

@@ -10,6 +10,7 @@
 // which wait on the other services, run on the edge's own threads. Thread-safe.
 
 #include "carescore/v1/reports.grpc.pb.h"
+#include "common/auth/gate.h"
 #include "common/worker_pool.h"
 #include "services/reports/report_service.h"
 
@@ -18,9 +19,12 @@ namespace carescore::reports {
 class ReportGrpcService final
     : public v1::ReportService::WithRawCallbackMethod_GetScorecard<v1::ReportService::Service> {
  public:
-  // `threads`: how many scorecards are worked on at once.
-  explicit ReportGrpcService(ReportService& service, int threads = 16)
-      : service_(service), workers_(threads) {}
+  // `threads`: how many scorecards are worked on at once. `gate` (null:
+  // every call let in, for the rules' wire tests) outlives *this, as does
+  // `service`.
+  explicit ReportGrpcService(ReportService& service, int threads = 16,
+                             auth::AuthGate* gate = nullptr)
+      : service_(service), gate_(gate), workers_(threads) {}
 
   grpc::ServerUnaryReactor* GetScorecard(grpc::CallbackServerContext* context,
                                          const grpc::ByteBuffer* request,
@@ -37,6 +41,7 @@ class ReportGrpcService final
 
  private:
   ReportService& service_;
+  auth::AuthGate* gate_;
   WorkerPool workers_;
 };
 

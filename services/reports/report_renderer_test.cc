@@ -1,5 +1,9 @@
 #include "services/reports/report_renderer.h"
 
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
 #include "gtest/gtest.h"
 #include "services/reports/highlights.h"
 
@@ -126,6 +130,59 @@ TEST(ReportRendererTest, CsvJsonAndXlsx) {
   absl::StatusOr<std::string> xlsx = RenderXlsx(Sample());
   ASSERT_TRUE(xlsx.ok()) << xlsx.status();
   EXPECT_EQ(xlsx->substr(0, 2), "PK");  // a zip, as XLSX files are
+}
+
+// The Summary sheet's second row, one cell per line: "s:TEXT" or "n:NUMBER",
+// read back from the XLSX by Python's zipfile (no spreadsheet library).
+std::string SummaryRowOfXlsx(const std::string& xlsx) {
+  const std::filesystem::path path =
+      std::filesystem::path(::testing::TempDir()) / "formula_injection.xlsx";
+  std::ofstream(path, std::ios::binary) << xlsx;
+  const std::string command =
+      "/usr/bin/python3 -c '"
+      "import sys, zipfile, xml.etree.ElementTree as E\n"
+      "z = zipfile.ZipFile(sys.argv[1]); n = "
+      "\"{http://schemas.openxmlformats.org/spreadsheetml/2006/main}\"\n"
+      "ss = [\"\".join(t.text or \"\" for t in si.iter(n + \"t\")) for si in "
+      "E.fromstring(z.read(\"xl/sharedStrings.xml\")).iter(n + \"si\")]\n"
+      "row = [r for r in E.fromstring(z.read(\"xl/worksheets/sheet1.xml\")).iter(n + \"row\")][1]\n"
+      "for c in row.iter(n + \"c\"):\n"
+      "  v = c.find(n + \"v\").text\n"
+      "  print((\"s:\" + ss[int(v)]) if c.get(\"t\") == \"s\" else (\"n:\" + v))\n"
+      "' " +
+      path.string();
+  std::string out;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return out;
+  char buffer[4096];
+  size_t n = 0;
+  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) out.append(buffer, n);
+  pclose(pipe);
+  return out;
+}
+
+// A title (or any text) a spreadsheet would run as a formula is neutralised
+// in the CSV and the XLSX; negative figures stay numbers.
+TEST(ReportRendererTest, FormulaInjectionIsNeutralisedInCsvAndXlsx) {
+  v1::ReportDocument doc = Sample();
+  v1::ScorecardLine* l = doc.mutable_scorecard()->mutable_lines(0);
+  l->set_title("=HYPERLINK(\"http://x\",\"y\")");
+  l->set_section("@evil");
+  l->mutable_months(0)->set_value(-1.5);
+  const std::string csv = RenderCsv(doc);
+  EXPECT_NE(csv.find("'@evil,8.2,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",Low,-1.5,"),
+            std::string::npos)
+      << csv;
+  EXPECT_EQ(csv.find(",=HYPERLINK"), std::string::npos);
+  EXPECT_EQ(csv.find(",\"=HYPERLINK"), std::string::npos);
+
+  absl::StatusOr<std::string> xlsx = RenderXlsx(doc);
+  ASSERT_TRUE(xlsx.ok()) << xlsx.status();
+  const std::string row = SummaryRowOfXlsx(*xlsx);
+  EXPECT_NE(row.find("s:'@evil\n"), std::string::npos) << row;
+  EXPECT_NE(row.find("s:'=HYPERLINK(\"http://x\",\"y\")\n"), std::string::npos) << row;
+  EXPECT_NE(row.find("n:-1.5\n"), std::string::npos) << row;
+  EXPECT_EQ(row.find("s:=HYPERLINK"), std::string::npos) << row;
 }
 
 TEST(HighlightsTest, SentenceOfFacts) {

@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "common/measure.h"
+#include "common/spreadsheet_cell.h"
 #include "common/words.h"
 #include "services/reports/scorecard_text.h"
 
@@ -58,10 +59,7 @@ std::vector<std::string> ScorecardCsvRow(const v1::ScorecardLine& l, const std::
   return row;
 }
 
-std::string CsvField(absl::string_view text) {
-  if (text.find_first_of(",\"\r\n") == absl::string_view::npos) return std::string(text);
-  return absl::StrCat("\"", absl::StrReplaceAll(text, {{"\"", "\"\""}}), "\"");
-}
+std::string CsvField(absl::string_view text) { return carescore::CsvField(text); }
 
 std::string ScorecardCsv(const v1::Scorecard& card) {
   auto line = [](const std::vector<std::string>& cells) {

@@ -23,8 +23,9 @@ std::vector<std::string> ScorecardCsvHeader(const v1::Scorecard& card);
 // One line's cells, unquoted; `month` is the card's ("2018-10").
 std::vector<std::string> ScorecardCsvRow(const v1::ScorecardLine& line, const std::string& month);
 
-// `text` as a CSV field: quoted (quotes doubled) if it holds a comma, a
-// quote or a line break (RFC 4180).
+// `text` as a CSV field: neutralised if a spreadsheet would run it as a
+// formula, and quoted (quotes doubled) if it holds a comma, a quote or a
+// line break (common/spreadsheet_cell.h).
 std::string CsvField(absl::string_view text);
 
 // The header and a row per line, each ending "\n".

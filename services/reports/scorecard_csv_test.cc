@@ -38,5 +38,22 @@ TEST(ScorecardCsvTest, EveryRowHasAColumnPerHeader) {
             std::string::npos);
 }
 
+TEST(ScorecardCsvTest, TextCellsAreNeutralisedNumbersAreNot) {
+  v1::Scorecard card;
+  card.set_month("2018-10");
+  v1::ScorecardLine* l = card.add_lines();
+  l->set_section("Health");
+  l->set_code("6.10");
+  l->set_title("=HYPERLINK(\"http://x\",\"y\")");
+  l->set_decimal_places(1);
+  v1::MonthFigure* f = l->add_months();
+  f->set_month("2018-10");
+  f->set_value(-1.5);
+  const std::string csv = ScorecardCsv(card);
+  EXPECT_NE(csv.find("Health,6.10,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\","), std::string::npos)
+      << csv;
+  EXPECT_NE(csv.find(",-1.5,"), std::string::npos) << csv;
+}
+
 }  // namespace
 }  // namespace carescore::reports

@@ -17,6 +17,7 @@
 #include "absl/strings/str_format.h"
 #include "carescore/v1/indicators.grpc.pb.h"
 #include "common/csv.h"
+#include "common/grpc_limits.h"
 #include "common/import_formats.h"
 #include "common/sqlite_db.h"
 #include "grpcpp/grpcpp.h"
@@ -62,10 +63,12 @@ double ServiceRound(const fs::path& dir, const std::vector<carescore::v1::LocalA
   int port = 0;
   grpc::ServerBuilder builder;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  carescore::SetMessageLimits(builder);
   builder.RegisterService(&grpc_service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  auto stub = carescore::v1::IndicatorService::NewStub(
-      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+  auto stub = carescore::v1::IndicatorService::NewStub(grpc::CreateCustomChannel(
+      "127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials(),
+      carescore::LimitedChannelArguments()));
   {
     carescore::v1::ImportLocalAuthoritiesRequest r;
     for (const auto& la : las) *r.add_local_authorities() = la;

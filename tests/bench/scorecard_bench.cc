@@ -20,6 +20,7 @@
 #include "carescore/v1/reports.grpc.pb.h"
 #include "common/channel_slot.h"
 #include "common/csv.h"
+#include "common/grpc_limits.h"
 #include "common/import_formats.h"
 #include "common/server_flags.h"
 #include "common/server_runner.h"
@@ -77,7 +78,8 @@ struct Result {
 };
 
 Result Run(const std::string& address, int threads, double seconds) {
-  auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  auto channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(),
+                                           carescore::LimitedChannelArguments());
   std::vector<std::vector<double>> latencies(static_cast<size_t>(threads));
   std::atomic<bool> stop{false};
   std::vector<std::thread> workers;
@@ -119,6 +121,7 @@ std::unique_ptr<grpc::Server> Serve(const std::vector<grpc::Service*>& services,
   grpc::ServerBuilder builder;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
   carescore::ConfigureSyncThreads(builder);  // As the servers run.
+  carescore::SetMessageLimits(builder);
   for (grpc::Service* s : services) builder.RegisterService(s);
   return builder.BuildAndStart();
 }
@@ -179,7 +182,7 @@ int main(int argc, char** argv) {
   carescore::benchmarks::BenchmarkGrpcService benchmarks_grpc(benchmarks);
   int data_port = 0;
   auto data_server = Serve({&indicators_grpc, &benchmarks_grpc}, data_port);
-  channel.Set(data_server->InProcessChannel(grpc::ChannelArguments()));
+  channel.Set(data_server->InProcessChannel(carescore::LimitedChannelArguments()));
   v1::ImportPublishedComparatorsRequest published;
   for (auto& c : OrDie(carescore::ParsePublishedComparators(read("published_benchmarks.csv"),
                                                             carescore::FinancialYear(2016)),
