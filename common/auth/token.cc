@@ -128,8 +128,13 @@ absl::StatusOr<std::optional<absl::Time>> TimeClaim(const nlohmann::json& claims
                                                     const char* name) {
   auto it = claims.find(name);
   if (it == claims.end()) return std::optional<absl::Time>();
-  if (!it->is_number())
-    return Refused("TOKEN_MALFORMED", absl::StrCat("the token's ", name, " is not a number"));
+  // Whole seconds within a sane range only: a float such as 1e300 would
+  // overflow the conversion.
+  const bool whole = it->is_number_integer() || it->is_number_unsigned();
+  if (!whole || it->get<double>() < 0 || it->get<double>() > 253402300799.0) {
+    return Refused("TOKEN_MALFORMED",
+                   absl::StrCat("the token's ", name, " is not a time in whole seconds"));
+  }
   return std::optional<absl::Time>(absl::FromUnixSeconds(it->get<int64_t>()));
 }
 
