@@ -3,7 +3,8 @@
 
 // The one way a service calls another service's unary RPCs: a stub made
 // once for the slot's channel and shared (stubs are thread-safe), a deadline
-// on every call, metadata added to every call, and errors that keep their
+// on every call, the slot's metadata (the service's identity) on every
+// call, and errors that keep their
 // code with the callee's name in front of the message ("indicator service:
 // no LA with code 999"). Thread-safe.
 //
@@ -35,27 +36,26 @@ template <typename Service>
 class UnaryCaller {
  public:
   using Stub = typename Service::Stub;
-  using Metadata = std::vector<std::pair<std::string, std::string>>;
 
   // `channel` outlives *this. `callee` names the service in errors.
   UnaryCaller(const ChannelSlot& channel, std::string callee,
-              absl::Duration timeout = kDefaultPeerTimeout, Metadata metadata = {})
-      : channel_(channel),
-        callee_(std::move(callee)),
-        timeout_(timeout),
-        metadata_(std::move(metadata)) {}
+              absl::Duration timeout = kDefaultPeerTimeout)
+      : channel_(channel), callee_(std::move(callee)), timeout_(timeout) {}
 
-  // Unavailable while the slot has no channel; otherwise the call's status.
+  // Unavailable while the slot has no channel; the metadata source's error
+  // if it cannot make this call's metadata; otherwise the call's status.
   template <typename Request, typename Response>
   absl::StatusOr<Response> Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
                                                              Response*),
                                 const Request& request) {
     absl::StatusOr<Stub*> stub = GetStub();
     if (!stub.ok()) return Prefixed(stub.status());
+    absl::StatusOr<ChannelSlot::Metadata> metadata = channel_.CallMetadata();
+    if (!metadata.ok()) return Prefixed(metadata.status());
     Response response;
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(timeout_));
-    for (const auto& [key, value] : metadata_) context.AddMetadata(key, value);
+    for (const auto& [key, value] : *metadata) context.AddMetadata(key, value);
     absl::Status status = FromGrpcStatus(((*stub)->*method)(&context, request, &response));
     if (!status.ok()) return Prefixed(status);
     return response;
@@ -84,7 +84,6 @@ class UnaryCaller {
   const ChannelSlot& channel_;
   const std::string callee_;
   const absl::Duration timeout_;
-  const Metadata metadata_;
   absl::Mutex mu_;
   std::unique_ptr<Stub> stub_ ABSL_GUARDED_BY(mu_);
 };

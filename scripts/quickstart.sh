@@ -32,6 +32,18 @@ echo "== starting carescored on $listen, data in $data (log: $data/carescored.lo
 nohup "$bin/carescored" --listen "$listen" --data-dir "$data" ${CARESCORE_REDIS:+--redis "$CARESCORE_REDIS"} \
   >>"$data/carescored.log" 2>&1 &
 echo $! >"$pidfile"
+# Every call needs a token. carescored made an ES256 key pair in its data
+# folder on first start and trusts it; an admin token signed with it (for
+# this machine, 8 hours) goes in a 0600 file the CLI reads.
+for _ in $(seq 100); do
+  [ -s "$data/auth-key.pem" ] && break
+  kill -0 "$(cat "$pidfile")" 2>/dev/null || { tail -20 "$data/carescored.log"; exit 1; }
+  sleep 0.1
+done
+tokenfile="$data/admin.token"
+(umask 077 && "$bin/carescore" token mint --data-dir "$data" --subject "quickstart-admin" \
+  --role admin --ttl 8h >"$tokenfile")
+export CARESCORE_TOKEN_FILE="$tokenfile"
 for _ in $(seq 100); do
   "$bin/carescore" las list >/dev/null 2>&1 && break
   kill -0 "$(cat "$pidfile")" 2>/dev/null || { tail -20 "$data/carescored.log"; exit 1; }
@@ -89,4 +101,7 @@ echo "== The October 2018 scorecard for Rotherham"
 echo
 echo "The report is in $reports/rotherham-2018-10.html (and .pdf, .xlsx, .csv, .json)."
 echo "carescored is running (pid $(cat "$pidfile")) on $listen; stop it with: kill $(cat "$pidfile")"
+echo "an admin token for 8 hours is in $tokenfile; use it with:"
+echo "  export CARESCORE_TOKEN_FILE=$tokenfile"
+echo "or mint one for a role and LA: $bin/carescore token mint --data-dir $data --subject me --role analyst --la 372"
 echo "try: $bin/carescore --help"

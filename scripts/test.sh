@@ -2,10 +2,10 @@
 # Runs every test: installs what is missing, builds the dev preset (Debug,
 # warnings as errors) and runs ctest: unit tests, in-process gRPC service
 # tests, the protos lint, and the end-to-end test that starts the real
-# carescored and drives it with the real CLI. CARESCORE_FUZZ=1 adds the fuzz
-# targets (built with clang by tests/fuzz/run.sh, 20 s each) and
-# CARESCORE_ASAN=1 the whole suite again under ASan and UBSan (the asan
-# preset, in build/asan); both are opt-in until their time in CI is measured.
+# carescored and drives it with the real CLI, and the fuzz targets (built
+# with clang by tests/fuzz/run.sh, 20 s each; CARESCORE_FUZZ=0 skips them).
+# CARESCORE_ASAN=1 adds the whole suite again under ASan and UBSan (the asan
+# preset, in build/asan).
 # Starts nothing that outlives it.
 set -euo pipefail
 cd "$(dirname "$0")/.."

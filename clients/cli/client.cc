@@ -6,6 +6,8 @@
 #include <iostream>
 #include <sstream>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/grpc_limits.h"
@@ -34,13 +36,28 @@ v1::ReportService::Stub& Client::reports() {
   return *reports_;
 }
 
+v1::AuditService::Stub& Client::audit() {
+  if (!audit_) audit_ = v1::AuditService::NewStub(Channel());
+  return *audit_;
+}
+
+absl::Status Client::LoadCredentials() {
+  absl::StatusOr<std::string> token = ResolveToken(options_);
+  if (!token.ok()) return token.status();
+  token_ = *std::move(token);
+  return absl::OkStatus();
+}
+
 void Client::Prepare(grpc::ClientContext& ctx, bool long_running) const {
   const double seconds = long_running ? options_.import_timeout_seconds : options_.timeout_seconds;
   ctx.set_deadline(std::chrono::system_clock::now() +
                    std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000)));
-  // Who is asking, for the escalation service's access log.
-  if (const std::string actor = Actor(); !actor.empty())
-    ctx.AddMetadata("x-carescore-actor", actor);
+  AddCredentials(ctx);
+}
+
+void Client::AddCredentials(grpc::ClientContext& ctx) const {
+  // The server takes who is acting from the token alone.
+  if (!token_.empty()) ctx.AddMetadata("authorization", "Bearer " + token_);
 }
 
 std::string Client::Actor() const {
@@ -53,6 +70,34 @@ std::string Client::Actor() const {
 }
 
 namespace {
+
+constexpr absl::string_view kPrintedUrl = "type.carescore.uk/cli.AlreadyPrinted";
+
+// The token in `text` (a flag's value or a file's contents), trimmed;
+// `source` names where it came from in errors, which never quote it.
+absl::StatusOr<std::string> CheckedToken(absl::string_view text, const std::string& source) {
+  const std::string token(absl::StripAsciiWhitespace(text));
+  if (token.empty()) return absl::InvalidArgumentError(absl::StrCat(source, ": no token in it"));
+  // gRPC metadata values are printable ASCII; a token never has spaces.
+  for (char c : token) {
+    if (c <= ' ' || c > '~') {
+      return absl::InvalidArgumentError(absl::StrCat(
+          source, ": not a token (a token is one word of printable characters, e.g. a JWT)"));
+    }
+  }
+  return token;
+}
+
+absl::StatusOr<std::string> TokenFromFile(const std::string& path, const std::string& source) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  if (in) text << in.rdbuf();
+  if (!in) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, " ", path, ": cannot read the token file"));
+  }
+  return CheckedToken(text.str(), absl::StrCat(source, " ", path));
+}
 
 // The file's text; empty (with the reason on stderr) when it cannot be read,
 // which makes the TLS handshake fail and the command report it.
@@ -110,6 +155,24 @@ nlohmann::json Optional(bool present, double v) {
   return present ? nlohmann::json(v) : nlohmann::json(nullptr);
 }
 
+absl::StatusOr<std::string> ResolveToken(const GlobalOptions& options,
+                                         const std::function<const char*(const char*)>& env) {
+  if (!options.token.empty()) return CheckedToken(options.token, "--token");
+  if (!options.token_file.empty()) return TokenFromFile(options.token_file, "--token-file");
+  const char* token = env("CARESCORE_TOKEN");
+  if (token != nullptr && *token != '\0') return CheckedToken(token, "CARESCORE_TOKEN");
+  const char* file = env("CARESCORE_TOKEN_FILE");
+  if (file != nullptr && *file != '\0') return TokenFromFile(file, "CARESCORE_TOKEN_FILE");
+  return std::string();
+}
+
+absl::Status AlreadyPrinted(absl::Status status) {
+  status.SetPayload(kPrintedUrl, absl::Cord("1"));
+  return status;
+}
+
+bool WasPrinted(const absl::Status& status) { return status.GetPayload(kPrintedUrl).has_value(); }
+
 absl::Status Rpc(const grpc::Status& status, absl::string_view what) {
   if (status.ok()) return absl::OkStatus();
   absl::Status s = FromGrpcStatus(status);
@@ -117,10 +180,23 @@ absl::Status Rpc(const grpc::Status& status, absl::string_view what) {
     return absl::Status(s.code(), absl::StrCat(what, ": the server does not host this service (",
                                                s.message(), "); point --server at one that does"));
   }
-  if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
-      status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+  // A server that answered with a reason is running: only a silent one gets
+  // the hint.
+  if ((status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+       status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) &&
+      ErrorReason(s).empty()) {
     return absl::Status(s.code(), absl::StrCat(what, ": the server did not answer (", s.message(),
                                                "); is carescored running?"));
+  }
+  if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
+    return absl::Status(
+        s.code(), absl::StrCat(what, ": not authenticated: ", s.message(),
+                               "\n(give --token TOKEN or CARESCORE_TOKEN, or --token-file FILE; "
+                               "for the embedded default: carescore token mint --data-dir DIR "
+                               "--subject me --role admin)"));
+  }
+  if (status.error_code() == grpc::StatusCode::PERMISSION_DENIED) {
+    return absl::Status(s.code(), absl::StrCat(what, ": permission denied: ", s.message()));
   }
   return absl::Status(s.code(), absl::StrCat(what, ": ", s.message()));
 }

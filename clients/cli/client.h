@@ -2,15 +2,18 @@
 #define CARESCORE_CLIENTS_CLI_CLIENT_H_
 
 // What every CLI command shares: the global options, one channel to the
-// server with a stub per service, deadlines and the caller's identity on
+// server with a stub per service, deadlines and the caller's bearer token on
 // every call, and turning answers into statuses and printed tables.
 
+#include <cstdlib>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "carescore/v1/audit.grpc.pb.h"
 #include "carescore/v1/benchmarks.grpc.pb.h"
 #include "carescore/v1/escalations.grpc.pb.h"
 #include "carescore/v1/indicators.grpc.pb.h"
@@ -23,11 +26,22 @@
 namespace carescore::cli {
 
 // The server's answer as a status, with "<what>: " in front and a hint when
-// the server is unreachable or does not host the service.
+// the server is unreachable, does not host the service, or wants a token.
 absl::Status Rpc(const grpc::Status& status, absl::string_view what);
+
+// A failure the command has already printed in full (on stdout, as its
+// answer): main exits non-zero without printing it again.
+absl::Status AlreadyPrinted(absl::Status status);
+bool WasPrinted(const absl::Status& status);
 
 struct GlobalOptions {
   std::string server = "127.0.0.1:50051";
+  // --token / --token-file: the bearer token sent on every call (see
+  // ResolveToken). Never printed.
+  std::string token;
+  std::string token_file;
+  // Only the default author of commentary: the server takes who is acting
+  // from the token.
   std::string actor;
   std::string format = "table";
   double timeout_seconds = 60;
@@ -40,17 +54,36 @@ struct GlobalOptions {
   std::string tls_key;
 };
 
+// The bearer token to send: --token, else the contents of --token-file,
+// else $CARESCORE_TOKEN, else the contents of the file $CARESCORE_TOKEN_FILE
+// names (a flag beats the environment); white space around it trimmed. ""
+// when none is given. InvalidArgument naming the flag or variable (and the
+// file) for a file that cannot be read or holds no token, or a token with
+// characters no token has; the message never holds the token.
+// `env` reads a variable (tests pass a fake environment).
+absl::StatusOr<std::string> ResolveToken(
+    const GlobalOptions& options, const std::function<const char*(const char*)>& env =
+                                      [](const char* name) { return std::getenv(name); });
+
 class Client {
  public:
   explicit Client(const GlobalOptions& options) : options_(options) {}
+
+  // Reads the token (ResolveToken) for every call after it; call once the
+  // options are parsed, before any call.
+  absl::Status LoadCredentials();
 
   v1::IndicatorService::Stub& indicators();
   v1::BenchmarkService::Stub& benchmarks();
   v1::EscalationService::Stub& escalations();
   v1::ReportService::Stub& reports();
-  // Sets the deadline (long for bulk loads) and the actor metadata.
+  v1::AuditService::Stub& audit();
+  // Sets the deadline (long for bulk loads) and the bearer token.
   void Prepare(grpc::ClientContext& ctx, bool long_running = false) const;
-  // One unary call on `stub` with Prepare's deadline and actor: the
+  // Adds the bearer token (`authorization: Bearer <token>`), if one was
+  // given, and nothing else: for calls with no deadline (a watch).
+  void AddCredentials(grpc::ClientContext& ctx) const;
+  // One unary call on `stub` with Prepare's deadline and token: the
   // server's answer as a status, worded by Rpc with `what`.
   template <typename Stub, typename Request, typename Response>
   absl::Status Call(Stub& stub,
@@ -60,7 +93,8 @@ class Client {
     Prepare(ctx);
     return Rpc((stub.*method)(&ctx, request, response), what);
   }
-  // --actor, else $CARESCORE_ACTOR, $USER or $LOGNAME; empty if none.
+  // --actor, else $CARESCORE_ACTOR, $USER or $LOGNAME; empty if none. The
+  // default commentary author only; never sent as the caller's identity.
   std::string Actor() const;
   absl::StatusOr<Format> format() const { return ParseFormat(options_.format); }
 
@@ -68,11 +102,13 @@ class Client {
   std::shared_ptr<grpc::Channel> Channel();
 
   const GlobalOptions& options_;
+  std::string token_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::IndicatorService::Stub> stub_;
   std::unique_ptr<v1::BenchmarkService::Stub> benchmarks_;
   std::unique_ptr<v1::EscalationService::Stub> escalations_;
   std::unique_ptr<v1::ReportService::Stub> reports_;
+  std::unique_ptr<v1::AuditService::Stub> audit_;
 };
 
 // RFC 3339 in UTC with microseconds.

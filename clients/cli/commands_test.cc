@@ -1,18 +1,34 @@
-// The commands' pure parts: flags into requests, answers into tables.
+// The commands: flags into requests, answers into tables, tokens minted and
+// sent, and the audit commands against a fake AuditService on a real server.
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
+#include "clients/cli/audit_commands.h"
 #include "clients/cli/benchmark_commands.h"
 #include "clients/cli/client.h"
 #include "clients/cli/escalation_commands.h"
 #include "clients/cli/import_commands.h"
 #include "clients/cli/indicator_commands.h"
 #include "clients/cli/report_commands.h"
+#include "clients/cli/token_commands.h"
+#include "common/auth/token.h"
 #include "common/proto_time.h"
+#include "common/testing/loopback_server.h"
 #include "gtest/gtest.h"
 
 namespace carescore::cli {
@@ -313,6 +329,417 @@ TEST(ReportCommandsTest, ScorecardRowsShowHeadlineComparatorsAndFigures) {
             "89.3,85,90,70.5,,small numbers; revised,published 2017-18,A,3 of 151\n"
             "Placements,6.1,Range,,,,,,none,,14,20,,17.5,,computed 2016-17,,\n"
             ",9.9,,,,,,,none,,,,,,,,,\n");
+}
+
+std::string TempDir(const std::string& name) {
+  std::string dir = ::testing::TempDir() + "/cli_" + name + "_" + std::to_string(getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+// A fake environment for ResolveToken.
+std::function<const char*(const char*)> Env(std::map<std::string, std::string> vars) {
+  return [vars = std::move(vars)](const char* name) -> const char* {
+    auto it = vars.find(name);
+    return it == vars.end() ? nullptr : it->second.c_str();
+  };
+}
+
+TEST(ClientTest, TokenComesFromAFlagBeforeTheEnvironment) {
+  const std::string dir = TempDir("token");
+  const std::string file = dir + "/token";
+  std::ofstream(file) << "  tok-from-file\n";
+  const auto env = Env({{"CARESCORE_TOKEN", "tok-from-env"}, {"CARESCORE_TOKEN_FILE", file}});
+
+  GlobalOptions o;
+  EXPECT_EQ(ResolveToken(o, Env({})).value(), "");
+  EXPECT_EQ(ResolveToken(o, env).value(), "tok-from-env");
+  EXPECT_EQ(ResolveToken(o, Env({{"CARESCORE_TOKEN_FILE", file}})).value(), "tok-from-file");
+  o.token_file = file;
+  EXPECT_EQ(ResolveToken(o, env).value(), "tok-from-file");
+  o.token = "tok-from-flag";
+  EXPECT_EQ(ResolveToken(o, env).value(), "tok-from-flag");
+}
+
+TEST(ClientTest, ABadTokenFileIsNamedButTheTokenNeverQuoted) {
+  const std::string dir = TempDir("bad_token");
+  GlobalOptions o;
+  o.token_file = dir + "/absent";
+  absl::StatusOr<std::string> missing = ResolveToken(o, Env({}));
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(missing.status().message(),
+            "--token-file " + o.token_file + ": cannot read the token file");
+
+  o.token_file = dir + "/empty";
+  std::ofstream(o.token_file) << " \n";
+  EXPECT_EQ(ResolveToken(o, Env({})).status().message(),
+            "--token-file " + o.token_file + ": no token in it");
+
+  o.token_file = dir + "/two_words";
+  std::ofstream(o.token_file) << "secret-part one\n";
+  absl::StatusOr<std::string> two = ResolveToken(o, Env({}));
+  EXPECT_EQ(two.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_FALSE(absl::StrContains(two.status().message(), "secret-part")) << two.status();
+
+  GlobalOptions env_only;
+  absl::StatusOr<std::string> from_env =
+      ResolveToken(env_only, Env({{"CARESCORE_TOKEN_FILE", dir + "/absent"}}));
+  EXPECT_EQ(from_env.status().message(),
+            "CARESCORE_TOKEN_FILE " + dir + "/absent: cannot read the token file");
+}
+
+TEST(ClientTest, UnauthenticatedSaysHowToGetAToken) {
+  absl::Status s =
+      Rpc(grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "the token has expired"), "audit list");
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_TRUE(
+      absl::StartsWith(s.message(), "audit list: not authenticated: the token has expired\n"))
+      << s;
+  EXPECT_TRUE(absl::StrContains(s.message(), "--token TOKEN or CARESCORE_TOKEN")) << s;
+  EXPECT_TRUE(absl::StrContains(s.message(),
+                                "carescore token mint --data-dir DIR --subject me --role admin"))
+      << s;
+}
+
+TEST(ClientTest, PermissionDeniedSaysSo) {
+  absl::Status s =
+      Rpc(grpc::Status(grpc::StatusCode::PERMISSION_DENIED, "the token does not cover LA 382"),
+          "values get");
+  EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(s.message(), "values get: permission denied: the token does not cover LA 382");
+}
+
+TEST(TokenCommandsTest, TtlIsAWholeNumberAndAUnit) {
+  EXPECT_EQ(ParseTtl("90s").value(), absl::Seconds(90));
+  EXPECT_EQ(ParseTtl("15m").value(), absl::Minutes(15));
+  EXPECT_EQ(ParseTtl("8h").value(), absl::Hours(8));
+  EXPECT_EQ(ParseTtl("2d").value(), absl::Hours(48));
+  EXPECT_EQ(ParseTtl("-1h").value(), -absl::Hours(1));
+  EXPECT_EQ(ParseTtl("366d").value(), absl::Hours(366 * 24));
+  for (const char* bad : {"", "8", "h", "0h", "-0s", "8x", " 8h", "+8h", "8 h", "1.5h", "0x10h",
+                          "367d", "-367d", "9999999999s", "--1h"}) {
+    absl::StatusOr<absl::Duration> ttl = ParseTtl(bad);
+    EXPECT_EQ(ttl.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_TRUE(absl::StartsWith(ttl.status().message(), "--ttl ")) << ttl.status();
+  }
+}
+
+class TokenMintTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = TempDir("mint");
+    absl::StatusOr<auth::KeyPairPaths> keys = auth::EnsureDevelopmentKeyPair(dir_);
+    ASSERT_TRUE(keys.ok()) << keys.status();
+    auth::VerifierOptions v;
+    v.public_keys_pem = {auth::ReadKeyFile(keys->public_key).value()};
+    v.issuer = "https://idp.example";
+    v.audience = "carescore";
+    verifier_ = auth::TokenVerifier::Create(std::move(v)).value();
+    options_.subject = "jo.analyst";
+    options_.roles = {"analyst", "iro"};
+    options_.la_codes = {"372", "382"};
+    options_.data_dir = dir_;
+    options_.issuer = "https://idp.example";
+    options_.audience = "carescore";
+  }
+
+  std::string dir_;
+  std::unique_ptr<auth::TokenVerifier> verifier_;
+  MintCommandOptions options_;
+};
+
+TEST_F(TokenMintTest, TheServersKeyInTheDataFolderSignsIt) {
+  absl::StatusOr<std::string> token = MintFromOptions(options_);
+  ASSERT_TRUE(token.ok()) << token.status();
+  absl::StatusOr<auth::Caller> caller = verifier_->Verify(*token);
+  ASSERT_TRUE(caller.ok()) << caller.status();
+  EXPECT_EQ(caller->subject, "jo.analyst");
+  EXPECT_EQ(caller->roles, (std::vector<std::string>{"analyst", "iro"}));
+  EXPECT_EQ(caller->la_codes, (std::vector<std::string>{"372", "382"}));
+  EXPECT_LT(caller->expires, absl::Now() + absl::Hours(8) + absl::Minutes(1));
+  EXPECT_GT(caller->expires, absl::Now() + absl::Hours(7));
+
+  // The same key named directly.
+  options_.data_dir.clear();
+  options_.private_key = dir_ + "/auth-key.pem";
+  token = MintFromOptions(options_);
+  ASSERT_TRUE(token.ok()) << token.status();
+  EXPECT_TRUE(verifier_->Verify(*token).ok());
+}
+
+TEST_F(TokenMintTest, ANegativeTtlMintsAnExpiredToken) {
+  options_.ttl = "-1h";
+  absl::StatusOr<std::string> token = MintFromOptions(options_);
+  ASSERT_TRUE(token.ok()) << token.status();
+  absl::StatusOr<auth::Caller> caller = verifier_->Verify(*token);
+  EXPECT_EQ(caller.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_TRUE(absl::StrContains(caller.status().message(), "expired")) << caller.status();
+}
+
+TEST_F(TokenMintTest, AMissingKeyIsNamedAndNotMade) {
+  options_.data_dir = TempDir("mint_empty");
+  absl::StatusOr<std::string> token = MintFromOptions(options_);
+  EXPECT_EQ(token.status().code(), absl::StatusCode::kNotFound);
+  const std::string path = options_.data_dir + "/auth-key.pem";
+  EXPECT_TRUE(absl::StrContains(token.status().message(), path)) << token.status();
+  EXPECT_TRUE(absl::StrContains(token.status().message(),
+                                "start carescored once with --data-dir " + options_.data_dir))
+      << token.status();
+  EXPECT_FALSE(std::filesystem::exists(path));
+
+  options_.data_dir.clear();
+  options_.private_key = dir_ + "/absent.pem";
+  token = MintFromOptions(options_);
+  EXPECT_EQ(token.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(absl::StartsWith(token.status().message(), "--private-key " + dir_ + "/absent.pem"))
+      << token.status();
+}
+
+TEST_F(TokenMintTest, BadFlagsAreNamed) {
+  auto refused = [this](const char* flag) {
+    absl::StatusOr<std::string> token = MintFromOptions(options_);
+    EXPECT_EQ(token.status().code(), absl::StatusCode::kInvalidArgument) << flag;
+    EXPECT_TRUE(absl::StrContains(token.status().message(), flag)) << token.status();
+  };
+  MintCommandOptions good = options_;
+  options_.roles = {"analyst", "superuser"};
+  refused("--role \"superuser\" is not a role");
+  options_ = good;
+  options_.roles.clear();
+  refused("--role is required");
+  options_ = good;
+  options_.la_codes = {"37"};
+  refused("--la \"37\"");
+  options_ = good;
+  options_.subject.clear();
+  refused("--subject");
+  options_ = good;
+  options_.ttl = "forever";
+  refused("--ttl");
+  options_ = good;
+  options_.data_dir.clear();
+  refused("--private-key FILE and --data-dir DIR");
+  options_ = good;
+  options_.private_key = dir_ + "/auth-key.pem";
+  refused("--private-key FILE and --data-dir DIR");
+}
+
+TEST_F(TokenMintTest, TheCommandLineTakesEveryFlag) {
+  absl::Status result;
+  CLI::App app;
+  TokenCommands commands(app, result);
+  ::testing::internal::CaptureStdout();
+  app.parse("token mint --subject me --role admin --role iro --la 372 --ttl=-1h --data-dir " +
+                dir_ + " --issuer https://idp.example --audience carescore",
+            false);
+  const std::string out = ::testing::internal::GetCapturedStdout();
+  ASSERT_TRUE(result.ok()) << result;
+  EXPECT_TRUE(commands.chosen());
+  ASSERT_EQ(out.back(), '\n');
+  const std::string token = out.substr(0, out.size() - 1);
+  EXPECT_EQ(std::count(token.begin(), token.end(), '.'), 2) << token;
+  EXPECT_EQ(verifier_->Verify(token).status().code(), absl::StatusCode::kUnauthenticated);
+
+  app.clear();
+  EXPECT_THROW(app.parse("token mint --subject me --role admin --data-dir " + dir_ +
+                             " --private-key " + dir_ + "/auth-key.pem",
+                         false),
+               CLI::ExcludesError);
+}
+
+// AuditService as the CLI sees it: canned entries served a page at a time,
+// and what each call carried.
+class FakeAuditService final : public v1::AuditService::Service {
+ public:
+  explicit FakeAuditService(int entries) {
+    for (int i = 1; i <= entries; ++i) {
+      v1::AuditEntry& e = entries_.emplace_back();
+      e.set_seq(i);
+      *e.mutable_time() = ProtoFromMicros(int64_t{1541408400} * 1000000 + i);
+      e.set_subject(absl::StrCat("user-", i));
+      e.add_roles("iro");
+      e.add_roles("team_manager");
+      e.set_method("EscalationService/GetEscalation");
+      e.add_la_codes("372");
+      e.set_resource(absl::StrCat("esc-", i));
+      e.set_result("OK");
+      e.set_hash(std::string(64, 'a'));
+    }
+  }
+
+  grpc::Status ListAuditEntries(grpc::ServerContext* context,
+                                const v1::ListAuditEntriesRequest* request,
+                                v1::ListAuditEntriesResponse* response) override {
+    if (!Seen(*context)) return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "no token");
+    absl::MutexLock lock(&mu_);
+    requests_.push_back(*request);
+    int64_t after = 0;
+    if (!request->page_token().empty() && !absl::SimpleAtoi(request->page_token(), &after)) {
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "page_token");
+    }
+    const int size = request->page_size() == 0 ? 100 : request->page_size();
+    for (const v1::AuditEntry& e : entries_) {
+      if (e.seq() <= after) continue;
+      if (response->entries_size() == size) {
+        response->set_next_page_token(absl::StrCat(response->entries(size - 1).seq()));
+        break;
+      }
+      *response->add_entries() = e;
+    }
+    return grpc::Status::OK;
+  }
+
+  grpc::Status VerifyAuditLog(grpc::ServerContext* context,
+                              const v1::VerifyAuditLogRequest* /*request*/,
+                              v1::VerifyAuditLogResponse* response) override {
+    if (!Seen(*context)) return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "no token");
+    absl::MutexLock lock(&mu_);
+    *response = verification_;
+    return grpc::Status::OK;
+  }
+
+  void set_verification(v1::VerifyAuditLogResponse v) {
+    absl::MutexLock lock(&mu_);
+    verification_ = std::move(v);
+  }
+  std::vector<v1::ListAuditEntriesRequest> requests() {
+    absl::MutexLock lock(&mu_);
+    return requests_;
+  }
+  std::vector<std::string> metadata() {
+    absl::MutexLock lock(&mu_);
+    return metadata_;
+  }
+
+ private:
+  // Notes the call's authorization and actor metadata; false without a token.
+  bool Seen(const grpc::ServerContext& context) {
+    absl::MutexLock lock(&mu_);
+    bool token = false;
+    for (const auto& [key, value] : context.client_metadata()) {
+      const std::string k(key.data(), key.size());
+      if (k != "authorization" && k != "x-carescore-actor") continue;
+      metadata_.push_back(absl::StrCat(k, ": ", std::string(value.data(), value.size())));
+      token = token || k == "authorization";
+    }
+    return token;
+  }
+
+  absl::Mutex mu_;
+  std::vector<v1::AuditEntry> entries_;
+  v1::VerifyAuditLogResponse verification_ ABSL_GUARDED_BY(mu_);
+  std::vector<v1::ListAuditEntriesRequest> requests_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> metadata_ ABSL_GUARDED_BY(mu_);
+};
+
+class AuditCommandsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(server_.ok());
+    options_.server = server_.address();
+    options_.token = "tok-123";
+    options_.actor = "not-sent";
+    options_.format = "csv";
+    options_.timeout_seconds = 10;
+  }
+
+  // Runs one command line; its stdout.
+  std::string Run(const std::string& line) {
+    Client client(options_);
+    EXPECT_TRUE(client.LoadCredentials().ok());
+    CLI::App app;
+    AuditCommands commands(app, client, result_);
+    ::testing::internal::CaptureStdout();
+    app.parse(line, false);
+    return ::testing::internal::GetCapturedStdout();
+  }
+
+  FakeAuditService audit_{2500};
+  carescore::testing::LoopbackServer server_{{&audit_}};
+  GlobalOptions options_;
+  absl::Status result_;
+};
+
+TEST_F(AuditCommandsTest, ListFollowsEveryPageWithTheTokenOnEachCall) {
+  const std::string out =
+      Run("audit list --la 372 --subject iro-7 --rpc EscalationService/GetEscalation "
+          "--from 2018-11-05T09:00:00Z --to 2018-11-06T00:00:00+01:00");
+  ASSERT_TRUE(result_.ok()) << result_;
+  std::vector<std::string> lines = absl::StrSplit(out, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 2501u);
+  EXPECT_EQ(lines[0],
+            "seq,time,subject,roles,on_behalf_of,rpc,la_codes,resource,result,prev_hash,hash");
+  EXPECT_EQ(lines[1],
+            "1,2018-11-05T09:00:00.000001Z,user-1,\"iro,team_manager\",,"
+            "EscalationService/GetEscalation,372,esc-1,OK,," +
+                std::string(64, 'a'));
+  EXPECT_TRUE(absl::StartsWith(lines[2500], "2500,")) << lines[2500];
+
+  std::vector<v1::ListAuditEntriesRequest> requests = audit_.requests();
+  ASSERT_EQ(requests.size(), 3u);
+  for (const v1::ListAuditEntriesRequest& r : requests) {
+    EXPECT_EQ(r.la_code(), "372");
+    EXPECT_EQ(r.subject(), "iro-7");
+    EXPECT_EQ(r.method(), "EscalationService/GetEscalation");
+    EXPECT_EQ(Rfc3339(r.from()), "2018-11-05T09:00:00.000000Z");
+    EXPECT_EQ(Rfc3339(r.to()), "2018-11-05T23:00:00.000000Z");
+    EXPECT_EQ(r.page_size(), 1000);
+  }
+  EXPECT_EQ(requests[2].page_token(), "2000");
+  // The token on every call; the actor on none.
+  EXPECT_EQ(audit_.metadata(), std::vector<std::string>(3, "authorization: Bearer tok-123"));
+}
+
+TEST_F(AuditCommandsTest, ListStopsAtTheLimit) {
+  options_.format = "table";
+  const std::string out = Run("audit list --limit 1001");
+  ASSERT_TRUE(result_.ok()) << result_;
+  std::vector<std::string> lines = absl::StrSplit(out, '\n', absl::SkipEmpty());
+  EXPECT_GE(lines.size(), 1001u);  // A header and its rule, then the rows.
+  EXPECT_TRUE(absl::StrContains(lines.back(), "user-1001")) << lines.back();
+  EXPECT_FALSE(absl::StrContains(out, "hash")) << "hashes are left out of the table";
+  std::vector<v1::ListAuditEntriesRequest> requests = audit_.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0].page_size(), 1000);
+  EXPECT_EQ(requests[1].page_size(), 1);
+}
+
+TEST_F(AuditCommandsTest, ABadTimeNamesTheFlag) {
+  Run("audit list --from yesterday");
+  EXPECT_EQ(result_.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StartsWith(result_.message(), "--from \"yesterday\"")) << result_;
+  EXPECT_TRUE(audit_.requests().empty());
+}
+
+TEST_F(AuditCommandsTest, VerifySaysIntactOrNamesTheBrokenEntryAndFails) {
+  v1::VerifyAuditLogResponse intact;
+  intact.set_intact(true);
+  intact.set_entries_checked(6);
+  audit_.set_verification(intact);
+  EXPECT_EQ(Run("audit verify"), "audit log intact: 6 entries\n");
+  EXPECT_TRUE(result_.ok()) << result_;
+
+  v1::VerifyAuditLogResponse broken;
+  broken.set_entries_checked(4);
+  broken.set_first_bad_seq(4);
+  broken.set_problem("its fields do not match its hash (changed after it was written)");
+  audit_.set_verification(broken);
+  EXPECT_EQ(Run("audit verify"),
+            "audit log broken at entry 4: its fields do not match its hash (changed after it "
+            "was written)\n");
+  EXPECT_FALSE(result_.ok());
+  EXPECT_TRUE(WasPrinted(result_));
+}
+
+TEST_F(AuditCommandsTest, WithoutATokenTheErrorSaysHowToGetOne) {
+  options_.token.clear();
+  Run("audit verify");
+  EXPECT_EQ(result_.code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_FALSE(WasPrinted(result_));
+  EXPECT_TRUE(absl::StrContains(result_.message(), "carescore token mint --data-dir DIR"))
+      << result_;
+  EXPECT_TRUE(audit_.metadata().empty());
 }
 
 }  // namespace

@@ -374,11 +374,15 @@ absl::Status EscalationCommands::Ladder() {
   absl::Status s = client_.Call(client_.escalations(), &v1::EscalationService::Stub::GetLadder,
                                 v1::GetLadderRequest(), &response, "escalations ladder");
   if (!s.ok()) return s;
-  Table table({"stage", "raised_by", "raised_to", "response_working_days"});
+  // The columns of the ladder file (--ladder), so a printed ladder can be
+  // edited and loaded again.
+  Table table(
+      {"stage", "raised_by", "raised_to", "response_working_days", "raise_roles", "respond_roles"});
   for (const auto& st : response.stages()) {
     table.AddRow(
         {st.number(), st.raised_by(), st.raised_to(),
-         st.referral() ? nlohmann::json(nullptr) : nlohmann::json(st.response_working_days())});
+         st.referral() ? nlohmann::json(nullptr) : nlohmann::json(st.response_working_days()),
+         absl::StrJoin(st.raise_roles(), " "), absl::StrJoin(st.respond_roles(), " ")});
   }
   absl::Status printed = PrintTable(client_, table);
   std::cerr << "themes: " << absl::StrJoin(response.themes(), ", ") << "\n"
@@ -390,9 +394,7 @@ absl::Status EscalationCommands::Watch() {
   v1::WatchEscalationsRequest request;
   request.set_la_code(la_);
   grpc::ClientContext ctx;  // No deadline: a watch runs until stopped.
-  if (const std::string actor = client_.Actor(); !actor.empty()) {
-    ctx.AddMetadata("x-carescore-actor", actor);
-  }
+  client_.AddCredentials(ctx);
   std::unique_ptr<grpc::ClientReader<v1::WatchEscalationsResponse>> reader =
       client_.escalations().WatchEscalations(&ctx, request);
   v1::WatchEscalationsResponse change;

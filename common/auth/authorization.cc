@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/grpc_status.h"
@@ -137,16 +138,29 @@ const Rule* RuleFor(absl::string_view method) {
   return it == Table().end() ? nullptr : &it->second;
 }
 
+const std::vector<std::string>& KnownRoles() { return kEveryone; }
+
 std::vector<std::string> KnownMethods() {
   std::vector<std::string> out;
   for (const auto& [method, rule] : Table()) out.push_back(method);
   return out;
 }
 
-std::vector<std::string> LaCodesOf(const google::protobuf::Message& request) {
+std::vector<std::string> UniqueLaCodes(std::vector<std::string> la_codes) {
+  // An import names its LA on every row: each LA once is what the rules
+  // check and the audit log records.
   std::vector<std::string> out;
-  Collect(request, out);
+  absl::flat_hash_set<std::string> seen;
+  for (std::string& la : la_codes) {
+    if (seen.insert(la).second) out.push_back(std::move(la));
+  }
   return out;
+}
+
+std::vector<std::string> LaCodesOf(const google::protobuf::Message& request) {
+  std::vector<std::string> all;
+  Collect(request, all);
+  return UniqueLaCodes(std::move(all));
 }
 
 absl::Status Authorize(const Caller& caller, const Caller* on_behalf_of, absl::string_view method,

@@ -42,11 +42,16 @@ struct Rule {
 // The rule for "Service/Method" (e.g. "IndicatorService/ListValues"); null
 // for an RPC the table does not know, which nobody may call.
 const Rule* RuleFor(absl::string_view method);
+// Every role the table knows, for the CLI's checks and help.
+const std::vector<std::string>& KnownRoles();
 // Every method in the table, for tests and docs.
 std::vector<std::string> KnownMethods();
 
-// Every la_code in `request`, at any depth (empty ones included).
+// Every la_code in `request`, at any depth (empty ones included), each once,
+// in the order first named.
 std::vector<std::string> LaCodesOf(const google::protobuf::Message& request);
+// `la_codes` with each code once, in the order first named.
+std::vector<std::string> UniqueLaCodes(std::vector<std::string> la_codes);
 
 // OK if `caller` (acting for `on_behalf_of` when it is a service) may call
 // `method` for `la_codes`; PermissionDenied otherwise, with an ErrorInfo

@@ -108,6 +108,7 @@ TEST(AuthorizationTest, LaCodesAreFoundAtAnyDepth) {
   v1::WriteValuesRequest write;
   write.add_values()->set_la_code("372");
   write.add_values()->set_la_code("382");
+  write.add_values()->set_la_code("372");  // Each LA once, however many rows name it.
   EXPECT_EQ(LaCodesOf(write), (std::vector<std::string>{"372", "382"}));
   v1::ListValuesRequest list;
   EXPECT_EQ(LaCodesOf(list), (std::vector<std::string>{""}));

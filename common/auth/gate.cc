@@ -110,8 +110,9 @@ absl::Status AuthGate::Record(const Admitted& admitted, absl::string_view method
             la_codes, resource, result);
   if (!written.ok() && rule->child_level && !rule->write && result.ok()) {
     // A read of a child's casework that leaves no trace is not served.
-    return absl::UnavailableError(
-        "the audit log cannot be written, so child-level data is not served");
+    return WithErrorInfo(absl::UnavailableError("the audit log cannot be written, so "
+                                                "child-level data is not served"),
+                         "AUDIT_LOG_UNAVAILABLE");
   }
   return absl::OkStatus();
 }
@@ -133,7 +134,7 @@ absl::Status AuthGate::Write(const Caller* caller, const Caller* on_behalf_of,
   if (caller != nullptr) e.roles = absl::StrJoin(caller->roles, ",");
   if (on_behalf_of != nullptr) e.on_behalf_of = on_behalf_of->subject;
   e.method = std::string(method);
-  e.la_codes = absl::StrJoin(la_codes, ",");
+  e.la_codes = absl::StrJoin(UniqueLaCodes(la_codes), ",");
   e.resource = std::string(resource.substr(0, 200));
   e.result = CodeName(result.code());
   const std::string reason = ErrorReason(result);

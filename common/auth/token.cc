@@ -364,27 +364,48 @@ absl::StatusOr<std::string> ReadKeyFile(const std::string& path) {
   return text.str();
 }
 
+absl::StatusOr<KeyPairPem> GenerateEs256KeyPair() {
+  Pkey key(EVP_EC_gen("P-256"));
+  if (key == nullptr) return absl::InternalError("cannot make an ES256 key pair");
+  std::unique_ptr<BIO, BioFree> priv(BIO_new(BIO_s_mem()));
+  std::unique_ptr<BIO, BioFree> pub(BIO_new(BIO_s_mem()));
+  if (priv == nullptr || pub == nullptr ||
+      PEM_write_bio_PrivateKey(priv.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1 ||
+      PEM_write_bio_PUBKEY(pub.get(), key.get()) != 1) {
+    return absl::InternalError("cannot write an ES256 key pair as PEM");
+  }
+  auto text = [](BIO* bio) {
+    char* data = nullptr;
+    const long length =
+        BIO_get_mem_data(bio, &data);  // NOLINT(google-runtime-int): OpenSSL's type.
+    return std::string(data, static_cast<size_t>(length));
+  };
+  return KeyPairPem{text(priv.get()), text(pub.get())};
+}
+
 absl::StatusOr<KeyPairPaths> EnsureDevelopmentKeyPair(const std::string& dir) {
   KeyPairPaths paths{dir + "/auth-key.pem", dir + "/auth-key.pub.pem"};
   struct stat st;
   if (stat(paths.private_key.c_str(), &st) == 0 && stat(paths.public_key.c_str(), &st) == 0) {
     return paths;
   }
-  Pkey key(EVP_EC_gen("P-256"));
-  if (key == nullptr) return absl::InternalError("cannot make an ES256 key pair");
-  // The private key is written 0600 from the start, never readable by others.
+  absl::StatusOr<KeyPairPem> pair = GenerateEs256KeyPair();
+  if (!pair.ok()) return pair.status();
+  // The private key is written 0600 from the start, never readable by
+  // others, and renamed into place only once whole.
   const std::string tmp = paths.private_key + ".tmp";
   std::remove(tmp.c_str());
   const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
   FILE* f = fd < 0 ? nullptr : fdopen(fd, "w");
-  if (f == nullptr ||
-      PEM_write_PrivateKey(f, key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
+  if (f == nullptr || std::fwrite(pair->private_key.data(), 1, pair->private_key.size(), f) !=
+                          pair->private_key.size()) {
     if (f != nullptr) std::fclose(f);
     return absl::UnavailableError(absl::StrCat("cannot write the key file ", paths.private_key));
   }
   std::fclose(f);
   FILE* pub = std::fopen(paths.public_key.c_str(), "w");
-  if (pub == nullptr || PEM_write_PUBKEY(pub, key.get()) != 1) {
+  if (pub == nullptr || std::fwrite(pair->public_key.data(), 1, pair->public_key.size(), pub) !=
+                            pair->public_key.size()) {
     if (pub != nullptr) std::fclose(pub);
     return absl::UnavailableError(absl::StrCat("cannot write the key file ", paths.public_key));
   }

@@ -88,6 +88,14 @@ struct MintOptions {
 absl::StatusOr<std::string> MintToken(absl::string_view private_key_pem, const MintOptions& options,
                                       absl::Time now = absl::Now());
 
+// A new ES256 (P-256) key pair as PEM: PKCS#8 private key, SubjectPublicKeyInfo
+// public key.
+struct KeyPairPem {
+  std::string private_key;
+  std::string public_key;
+};
+absl::StatusOr<KeyPairPem> GenerateEs256KeyPair();
+
 // The embedded default's key pair: `dir`/auth-key.pem (private, mode 0600)
 // and `dir`/auth-key.pub.pem, made (ES256) if absent. Returns the two paths.
 struct KeyPairPaths {

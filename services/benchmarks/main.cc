@@ -5,10 +5,12 @@
 #include <iostream>
 
 #include "CLI/CLI.hpp"
+#include "common/auth/auth_flags.h"
 #include "common/channel_slot.h"
 #include "common/server_flags.h"
 #include "common/server_runner.h"
 #include "grpcpp/grpcpp.h"
+#include "services/audit/audit_grpc_service.h"
 #include "services/benchmarks/benchmark_grpc_service.h"
 #include "services/benchmarks/benchmark_service.h"
 #include "services/benchmarks/sqlite_benchmark_store.h"
@@ -25,12 +27,22 @@ int main(int argc, char** argv) {
   std::string indicators_address = "127.0.0.1:50051";
   carescore::AddPeerFlag(app, flags, "--indicators", "CARESCORE_INDICATORS",
                          "The indicator service, host:port", indicators_address);
+  carescore::auth::AuthFlags auth_flags;
+  carescore::auth::AddAuthFlags(app, auth_flags, /*calls_peers=*/true);
   CLI11_PARSE(app, argc, argv);
   absl::StatusOr<carescore::ServerOptions> options = carescore::PrepareServer(flags);
   if (!options.ok()) {
     std::cerr << options.status().message() << "\n";
     return 2;
   }
+  absl::StatusOr<std::unique_ptr<carescore::auth::Auth>> auth = carescore::auth::MakeAuth(
+      auth_flags, flags.data_dir, {"carescore-benchmarks", "audit-benchmarks.db", true, false});
+  if (!auth.ok()) {
+    spdlog::critical("{}", std::string(auth.status().message()));
+    return 2;
+  }
+  carescore::auth::AuthGate& gate = (*auth)->gate();
+  carescore::audit::AuditGrpcService audit_grpc((*auth)->audit_log(), &gate);
   const std::string path = (std::filesystem::path(flags.data_dir) / "benchmarks.db").string();
   auto store = carescore::benchmarks::SqliteBenchmarkStore::Open(path);
   if (!store.ok()) {
@@ -39,12 +51,15 @@ int main(int argc, char** argv) {
   }
   carescore::ChannelSlot indicators_channel;
   indicators_channel.Set(carescore::PeerChannel(indicators_address, *options));
+  indicators_channel.SetCallMetadata(
+      carescore::auth::PeerCallMetadataSource(*(*auth)->service_token()));
   carescore::indicators::GrpcIndicatorReader indicators(indicators_channel);
   carescore::benchmarks::BenchmarkService service(**store, indicators,
                                                   absl::Milliseconds(lease_ms));
-  carescore::benchmarks::BenchmarkGrpcService grpc_service(service);
+  carescore::benchmarks::BenchmarkGrpcService grpc_service(service, &gate);
   absl::Status served = carescore::ServeUntilSignal(
-      *options, {{carescore::v1::BenchmarkService::service_full_name(), &grpc_service}});
+      *options, {{carescore::v1::BenchmarkService::service_full_name(), &grpc_service},
+                 {carescore::v1::AuditService::service_full_name(), &audit_grpc}});
   if (!served.ok()) {
     spdlog::critical("{}", std::string(served.message()));
     return 1;

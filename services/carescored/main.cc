@@ -7,10 +7,12 @@
 #include <iostream>
 
 #include "CLI/CLI.hpp"
+#include "common/auth/auth_flags.h"
 #include "common/channel_slot.h"
 #include "common/grpc_limits.h"
 #include "common/server_flags.h"
 #include "common/server_runner.h"
+#include "services/audit/audit_grpc_service.h"
 #include "services/benchmarks/benchmark_grpc_service.h"
 #include "services/benchmarks/benchmark_service.h"
 #include "services/benchmarks/grpc_benchmark_reader.h"
@@ -55,6 +57,8 @@ int main(int argc, char** argv) {
   carescore::escalations::AddPolicyFlags(app, policy_flags);
   carescore::reports::ReportFlags report_flags;
   carescore::reports::AddReportFlags(app, report_flags);
+  carescore::auth::AuthFlags auth_flags;
+  carescore::auth::AddAuthFlags(app, auth_flags, /*calls_peers=*/false);
   CLI11_PARSE(app, argc, argv);
   absl::StatusOr<carescore::ServerOptions> options = carescore::PrepareServer(flags);
   if (!options.ok()) {
@@ -62,15 +66,24 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::filesystem::path dir(flags.data_dir);
+  absl::StatusOr<std::unique_ptr<carescore::auth::Auth>> auth =
+      carescore::auth::MakeAuth(auth_flags, flags.data_dir, {"carescored", "audit.db", true, true});
+  if (!auth.ok()) {
+    spdlog::critical("{}", std::string(auth.status().message()));
+    return 2;
+  }
+  carescore::auth::AuthGate& gate = (*auth)->gate();
+  carescore::audit::AuditGrpcService audit_grpc((*auth)->audit_log(), &gate);
 
   auto indicator_store =
       carescore::indicators::SqliteIndicatorStore::Open((dir / "indicators.db").string());
   if (!Opened(indicator_store, "indicators")) return 1;
   carescore::indicators::IndicatorService indicators(**indicator_store,
                                                      absl::Milliseconds(lease_ms));
-  carescore::indicators::IndicatorGrpcService indicators_grpc(indicators);
+  carescore::indicators::IndicatorGrpcService indicators_grpc(indicators, &gate);
 
   carescore::ChannelSlot in_process;
+  in_process.SetCallMetadata(carescore::auth::PeerCallMetadataSource(*(*auth)->service_token()));
   carescore::indicators::GrpcIndicatorReader indicator_reader(in_process);
 
   auto benchmark_store =
@@ -78,7 +91,7 @@ int main(int argc, char** argv) {
   if (!Opened(benchmark_store, "benchmarks")) return 1;
   carescore::benchmarks::BenchmarkService benchmarks(**benchmark_store, indicator_reader,
                                                      absl::Milliseconds(lease_ms));
-  carescore::benchmarks::BenchmarkGrpcService benchmarks_grpc(benchmarks);
+  carescore::benchmarks::BenchmarkGrpcService benchmarks_grpc(benchmarks, &gate);
 
   absl::StatusOr<carescore::escalations::Ladder> ladder =
       carescore::escalations::LoadLadder(ladder_file);
@@ -99,7 +112,7 @@ int main(int argc, char** argv) {
   carescore::escalations::EscalationService escalations(**escalation_store, indicator_reader,
                                                         *std::move(ladder), escalation_feed,
                                                         *std::move(policy));
-  carescore::escalations::EscalationGrpcService escalations_grpc(escalations);
+  carescore::escalations::EscalationGrpcService escalations_grpc(escalations, &gate);
 
   carescore::benchmarks::GrpcBenchmarkReader benchmark_reader(in_process);
   absl::StatusOr<std::unique_ptr<carescore::reports::ScorecardCache>> cache =
@@ -118,7 +131,8 @@ int main(int argc, char** argv) {
   report_deps.escalations = &escalation_reader;
   report_deps.chromium = report_flags.chromium;
   carescore::reports::ReportService reports(indicator_reader, benchmark_reader, report_deps);
-  carescore::reports::ReportGrpcService reports_grpc(reports);
+  carescore::reports::ReportGrpcService reports_grpc(
+      reports, carescore::reports::kDefaultScorecardThreads, &gate);
 
   spdlog::info("carescored data in {}", flags.data_dir);
   absl::Status served = carescore::ServeUntilSignal(
@@ -126,7 +140,8 @@ int main(int argc, char** argv) {
       {{carescore::v1::IndicatorService::service_full_name(), &indicators_grpc},
        {carescore::v1::BenchmarkService::service_full_name(), &benchmarks_grpc},
        {carescore::v1::EscalationService::service_full_name(), &escalations_grpc},
-       {carescore::v1::ReportService::service_full_name(), &reports_grpc}},
+       {carescore::v1::ReportService::service_full_name(), &reports_grpc},
+       {carescore::v1::AuditService::service_full_name(), &audit_grpc}},
       [&in_process](grpc::Server& server, int /*port*/) {
         in_process.Set(server.InProcessChannel(carescore::LimitedChannelArguments()));
       });

@@ -11,8 +11,9 @@ namespace carescore::escalations {
 namespace {
 
 // The request with its actor set: the token's subject (or, for a service,
-// the subject it acts for) when the call was admitted by a gate; without a
-// gate (the rules' wire tests), the x-carescore-actor metadata if sent.
+// the subject it acts for) when the call was admitted by a gate, whatever
+// the request or its metadata claim; without a gate (the rules' wire
+// tests), the x-carescore-actor metadata if sent.
 template <typename Request>
 Request WithActor(const grpc::ServerContext* context, const Request& request,
                   const auth::Admitted* admitted) {
@@ -25,6 +26,13 @@ Request WithActor(const grpc::ServerContext* context, const Request& request,
   auto it = metadata.find("x-carescore-actor");
   if (it != metadata.end()) copy.set_actor(std::string(it->second.data(), it->second.size()));
   return copy;
+}
+
+// Who acts on a write, for the rules' stage check; none without a gate,
+// which skips the check.
+std::optional<Acting> ActingOf(const auth::Admitted* admitted) {
+  if (admitted == nullptr) return std::nullopt;
+  return Acting{admitted->principal().subject, admitted->principal().roles};
 }
 
 }  // namespace
@@ -42,58 +50,63 @@ grpc::Status EscalationGrpcService::RaiseEscalation(grpc::ServerContext* context
                                                     v1::RaiseEscalationResponse* response) {
   return auth::Guarded(gate_, *context, "EscalationService/RaiseEscalation", *request, response,
                        [&](const auth::Admitted* admitted) {
-                         return service_.RaiseEscalation(WithActor(context, *request, admitted));
+                         return service_.RaiseEscalation(WithActor(context, *request, admitted),
+                                                         ActingOf(admitted));
                        });
 }
 
 grpc::Status EscalationGrpcService::RespondToEscalation(
     grpc::ServerContext* context, const v1::RespondToEscalationRequest* request,
     v1::RespondToEscalationResponse* response) {
-  return auth::GuardedFor(
-      gate_, *context, "EscalationService/RespondToEscalation", CaseLas(request->id()),
-      request->id(), response, [&](const auth::Admitted* admitted) {
-        return service_.RespondToEscalation(WithActor(context, *request, admitted));
-      });
+  return auth::GuardedFor(gate_, *context, "EscalationService/RespondToEscalation",
+                          CaseLas(request->id()), request->id(), response,
+                          [&](const auth::Admitted* admitted) {
+                            return service_.RespondToEscalation(
+                                WithActor(context, *request, admitted), ActingOf(admitted));
+                          });
 }
 
 grpc::Status EscalationGrpcService::EscalateEscalation(grpc::ServerContext* context,
                                                        const v1::EscalateEscalationRequest* request,
                                                        v1::EscalateEscalationResponse* response) {
-  return auth::GuardedFor(
-      gate_, *context, "EscalationService/EscalateEscalation", CaseLas(request->id()),
-      request->id(), response, [&](const auth::Admitted* admitted) {
-        return service_.EscalateEscalation(WithActor(context, *request, admitted));
-      });
+  return auth::GuardedFor(gate_, *context, "EscalationService/EscalateEscalation",
+                          CaseLas(request->id()), request->id(), response,
+                          [&](const auth::Admitted* admitted) {
+                            return service_.EscalateEscalation(
+                                WithActor(context, *request, admitted), ActingOf(admitted));
+                          });
 }
 
 grpc::Status EscalationGrpcService::ResolveEscalation(grpc::ServerContext* context,
                                                       const v1::ResolveEscalationRequest* request,
                                                       v1::ResolveEscalationResponse* response) {
-  return auth::GuardedFor(
-      gate_, *context, "EscalationService/ResolveEscalation", CaseLas(request->id()), request->id(),
-      response, [&](const auth::Admitted* admitted) {
-        return service_.ResolveEscalation(WithActor(context, *request, admitted));
-      });
+  return auth::GuardedFor(gate_, *context, "EscalationService/ResolveEscalation",
+                          CaseLas(request->id()), request->id(), response,
+                          [&](const auth::Admitted* admitted) {
+                            return service_.ResolveEscalation(
+                                WithActor(context, *request, admitted), ActingOf(admitted));
+                          });
 }
 
 grpc::Status EscalationGrpcService::WithdrawEscalation(grpc::ServerContext* context,
                                                        const v1::WithdrawEscalationRequest* request,
                                                        v1::WithdrawEscalationResponse* response) {
-  return auth::GuardedFor(
-      gate_, *context, "EscalationService/WithdrawEscalation", CaseLas(request->id()),
-      request->id(), response, [&](const auth::Admitted* admitted) {
-        return service_.WithdrawEscalation(WithActor(context, *request, admitted));
-      });
+  return auth::GuardedFor(gate_, *context, "EscalationService/WithdrawEscalation",
+                          CaseLas(request->id()), request->id(), response,
+                          [&](const auth::Admitted* admitted) {
+                            return service_.WithdrawEscalation(
+                                WithActor(context, *request, admitted), ActingOf(admitted));
+                          });
 }
 
 grpc::Status EscalationGrpcService::ReferToCafcass(grpc::ServerContext* context,
                                                    const v1::ReferToCafcassRequest* request,
                                                    v1::ReferToCafcassResponse* response) {
-  return auth::GuardedFor(gate_, *context, "EscalationService/ReferToCafcass",
-                          CaseLas(request->id()), request->id(), response,
-                          [&](const auth::Admitted* admitted) {
-                            return service_.ReferToCafcass(WithActor(context, *request, admitted));
-                          });
+  return auth::GuardedFor(
+      gate_, *context, "EscalationService/ReferToCafcass", CaseLas(request->id()), request->id(),
+      response, [&](const auth::Admitted* admitted) {
+        return service_.ReferToCafcass(WithActor(context, *request, admitted), ActingOf(admitted));
+      });
 }
 
 grpc::Status EscalationGrpcService::GetEscalation(grpc::ServerContext* context,
@@ -171,7 +184,8 @@ grpc::Status EscalationGrpcService::RecordAudit(grpc::ServerContext* context,
                                                 v1::RecordAuditResponse* response) {
   return auth::Guarded(gate_, *context, "EscalationService/RecordAudit", *request, response,
                        [&](const auth::Admitted* admitted) {
-                         return service_.RecordAudit(WithActor(context, *request, admitted));
+                         return service_.RecordAudit(WithActor(context, *request, admitted),
+                                                     ActingOf(admitted));
                        });
 }
 

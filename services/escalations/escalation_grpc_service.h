@@ -1,10 +1,17 @@
 #ifndef CARESCORE_SERVICES_ESCALATIONS_ESCALATION_GRPC_SERVICE_H_
 #define CARESCORE_SERVICES_ESCALATIONS_ESCALATION_GRPC_SERVICE_H_
 
-// The wire edge of EscalationService. The caller's identity for the access
-// log comes from the `x-carescore-actor` metadata when sent (it overrides
-// the request's `actor`). Watch streams end when the client cancels or the
-// server shuts down. Thread-safe.
+// The wire edge of EscalationService. With a gate, every call is admitted
+// by it (common/auth/gate.h) and the caller is the token's subject (or the
+// caller a service acts for): the requests' `actor` fields and
+// `x-carescore-actor` metadata are ignored, and each write passes the
+// subject and roles to the rules as an Acting, so the ladder's stage roles
+// are checked (PERMISSION_DENIED, STAGE_NOT_ALLOWED). Without a gate (the
+// rules' wire tests only) calls are unchecked, there is no stage check, and
+// the caller's identity for the access log comes from the
+// `x-carescore-actor` metadata when sent (it overrides the request's
+// `actor`). Watch streams end when the client cancels or the server shuts
+// down. Thread-safe.
 
 #include <string>
 #include <vector>

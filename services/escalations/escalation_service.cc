@@ -36,6 +36,12 @@ absl::StatusOr<Response> WithEscalation(absl::StatusOr<v1::Escalation> e) {
 
 std::string ActorOf(const std::string& actor) { return actor.empty() ? "anonymous" : actor; }
 
+// Who acts: the admitted caller when the edge knows one, else what the
+// request says.
+std::string ActorFor(const std::string& requested, const std::optional<Acting>& acting) {
+  return acting.has_value() ? acting->subject : requested;
+}
+
 absl::Status Required(const std::string& value, absl::string_view field) {
   if (value.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
   return absl::OkStatus();
@@ -187,7 +193,7 @@ absl::StatusOr<CalendarsByLa> EscalationService::CalendarsFor(
 }
 
 absl::StatusOr<v1::RaiseEscalationResponse> EscalationService::RaiseEscalation(
-    const v1::RaiseEscalationRequest& request) {
+    const v1::RaiseEscalationRequest& request, const std::optional<Acting>& acting) {
   absl::Status la = CheckLa(request.la_code());
   if (!la.ok()) return la;
   absl::Status child = policy_.child_refs.Check(request.child_ref());
@@ -218,13 +224,18 @@ absl::StatusOr<v1::RaiseEscalationResponse> EscalationService::RaiseEscalation(
         "stage ", stage, " is out of range: an escalation is raised at stage 1 to ",
         ladder_.LastStage(), " (stage ", ladder_.ReferralStage(), " is the referral to CAFCASS)"));
   }
+  if (acting.has_value()) {
+    absl::Status may = ladder_.MayEnter(stage, acting->roles, "raising at");
+    if (!may.ok()) return may;
+  }
   const absl::Time now = now_();
   const absl::Time raised = request.has_raised_at() ? TimeFromProto(request.raised_at()) : now;
   if (raised > now + kClockSkew) {
     return absl::InvalidArgumentError("raised_at is in the future");
   }
   if (absl::Status in_window = CheckTime(raised, "raised_at"); !in_window.ok()) return in_window;
-  const std::string actor = ActorOf(request.actor().empty() ? request.iro_id() : request.actor());
+  const std::string actor =
+      ActorOf(ActorFor(request.actor().empty() ? request.iro_id() : request.actor(), acting));
   absl::StatusOr<v1::Escalation> e = NewEscalation(
       request.la_code(), request.child_ref(), request.iro_id(), request.team(),
       {request.themes().begin(), request.themes().end()}, stage, raised, actor, request.note());
@@ -315,24 +326,29 @@ absl::StatusOr<v1::Escalation> EscalationService::Transition(
 }
 
 absl::StatusOr<v1::RespondToEscalationResponse> EscalationService::RespondToEscalation(
-    const v1::RespondToEscalationRequest& request) {
-  return WithEscalation<v1::RespondToEscalationResponse>(
-      Transition(request.id(), request.actor(), v1::TRANSITION_KIND_RESPONDED, &request.at(),
-                 request.note(), [](v1::Escalation& x, absl::Time, WorkingCalendar&) {
-                   if (x.status() == v1::ESCALATION_STATUS_RESPONDED) {
-                     return absl::FailedPreconditionError(absl::StrCat(
-                         "escalation ", x.id(), " already has a response at stage ", x.stage()));
-                   }
-                   x.set_status(v1::ESCALATION_STATUS_RESPONDED);
-                   return absl::OkStatus();
-                 }));
+    const v1::RespondToEscalationRequest& request, const std::optional<Acting>& acting) {
+  return WithEscalation<v1::RespondToEscalationResponse>(Transition(
+      request.id(), ActorFor(request.actor(), acting), v1::TRANSITION_KIND_RESPONDED, &request.at(),
+      request.note(), [this, &acting](v1::Escalation& x, absl::Time, WorkingCalendar&) {
+        if (acting.has_value()) {
+          absl::Status may = ladder_.MayRespond(x.stage(), acting->roles, "responding at");
+          if (!may.ok()) return may;
+        }
+        if (x.status() == v1::ESCALATION_STATUS_RESPONDED) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("escalation ", x.id(), " already has a response at stage ", x.stage()));
+        }
+        x.set_status(v1::ESCALATION_STATUS_RESPONDED);
+        return absl::OkStatus();
+      }));
 }
 
 absl::StatusOr<v1::EscalateEscalationResponse> EscalationService::EscalateEscalation(
-    const v1::EscalateEscalationRequest& request) {
+    const v1::EscalateEscalationRequest& request, const std::optional<Acting>& acting) {
   return WithEscalation<v1::EscalateEscalationResponse>(Transition(
-      request.id(), request.actor(), v1::TRANSITION_KIND_ESCALATED, &request.at(), request.note(),
-      [this, &request](v1::Escalation& x, absl::Time when, WorkingCalendar& calendar) {
+      request.id(), ActorFor(request.actor(), acting), v1::TRANSITION_KIND_ESCALATED, &request.at(),
+      request.note(),
+      [this, &request, &acting](v1::Escalation& x, absl::Time when, WorkingCalendar& calendar) {
         const int target = request.to_stage() == 0 ? x.stage() + 1 : request.to_stage();
         if (target <= x.stage()) {
           return absl::FailedPreconditionError(absl::StrCat("escalation ", x.id(), " is at stage ",
@@ -343,6 +359,10 @@ absl::StatusOr<v1::EscalateEscalationResponse> EscalationService::EscalateEscala
               absl::StrCat("stage ", ladder_.LastStage(),
                            " is the last stage of the ladder: refer to "
                            "CAFCASS instead"));
+        }
+        if (acting.has_value()) {
+          absl::Status may = ladder_.MayEnter(target, acting->roles, "escalating to");
+          if (!may.ok()) return may;
         }
         if (target > x.stage() + 1 && request.note().empty()) {
           return absl::FailedPreconditionError(absl::StrCat(
@@ -358,39 +378,54 @@ absl::StatusOr<v1::EscalateEscalationResponse> EscalationService::EscalateEscala
 }
 
 absl::StatusOr<v1::ResolveEscalationResponse> EscalationService::ResolveEscalation(
-    const v1::ResolveEscalationRequest& request) {
+    const v1::ResolveEscalationRequest& request, const std::optional<Acting>& acting) {
   if (request.outcome().empty()) {
     return absl::InvalidArgumentError("outcome is required: what was agreed or done");
   }
-  return WithEscalation<v1::ResolveEscalationResponse>(
-      Transition(request.id(), request.actor(), v1::TRANSITION_KIND_RESOLVED, &request.at(),
-                 request.outcome(), [&request](v1::Escalation& x, absl::Time, WorkingCalendar&) {
-                   x.set_status(v1::ESCALATION_STATUS_RESOLVED);
-                   x.set_outcome(request.outcome());
-                   x.set_due_date("");
-                   return absl::OkStatus();
-                 }));
+  return WithEscalation<v1::ResolveEscalationResponse>(Transition(
+      request.id(), ActorFor(request.actor(), acting), v1::TRANSITION_KIND_RESOLVED, &request.at(),
+      request.outcome(),
+      [this, &request, &acting](v1::Escalation& x, absl::Time, WorkingCalendar&) {
+        if (acting.has_value()) {
+          absl::Status may = ladder_.MayRespond(x.stage(), acting->roles, "resolving at");
+          if (!may.ok()) return may;
+        }
+        x.set_status(v1::ESCALATION_STATUS_RESOLVED);
+        x.set_outcome(request.outcome());
+        x.set_due_date("");
+        return absl::OkStatus();
+      }));
 }
 
 absl::StatusOr<v1::WithdrawEscalationResponse> EscalationService::WithdrawEscalation(
-    const v1::WithdrawEscalationRequest& request) {
-  return WithEscalation<v1::WithdrawEscalationResponse>(
-      Transition(request.id(), request.actor(), v1::TRANSITION_KIND_WITHDRAWN, &request.at(),
-                 request.note(), [](v1::Escalation& x, absl::Time, WorkingCalendar&) {
-                   x.set_status(v1::ESCALATION_STATUS_WITHDRAWN);
-                   x.set_due_date("");
-                   return absl::OkStatus();
-                 }));
+    const v1::WithdrawEscalationRequest& request, const std::optional<Acting>& acting) {
+  return WithEscalation<v1::WithdrawEscalationResponse>(Transition(
+      request.id(), ActorFor(request.actor(), acting), v1::TRANSITION_KIND_WITHDRAWN, &request.at(),
+      request.note(), [this, &acting](v1::Escalation& x, absl::Time, WorkingCalendar&) {
+        if (acting.has_value()) {
+          absl::Status may = ladder_.MayWithdraw(x.stage(), acting->roles);
+          if (!may.ok()) return may;
+        }
+        x.set_status(v1::ESCALATION_STATUS_WITHDRAWN);
+        x.set_due_date("");
+        return absl::OkStatus();
+      }));
 }
 
 absl::StatusOr<v1::ReferToCafcassResponse> EscalationService::ReferToCafcass(
-    const v1::ReferToCafcassRequest& request) {
+    const v1::ReferToCafcassRequest& request, const std::optional<Acting>& acting) {
   if (ladder_.ReferralStage() == 0) {
     return absl::FailedPreconditionError("the configured ladder has no referral stage");
   }
   return WithEscalation<v1::ReferToCafcassResponse>(Transition(
-      request.id(), request.actor(), v1::TRANSITION_KIND_REFERRED_TO_CAFCASS, &request.at(),
-      request.note(), [this](v1::Escalation& x, absl::Time, WorkingCalendar&) {
+      request.id(), ActorFor(request.actor(), acting), v1::TRANSITION_KIND_REFERRED_TO_CAFCASS,
+      &request.at(), request.note(),
+      [this, &acting](v1::Escalation& x, absl::Time, WorkingCalendar&) {
+        if (acting.has_value()) {
+          absl::Status may =
+              ladder_.MayEnter(ladder_.ReferralStage(), acting->roles, "referring to CAFCASS at");
+          if (!may.ok()) return may;
+        }
         x.set_stage(ladder_.ReferralStage());
         x.set_status(v1::ESCALATION_STATUS_REFERRED_TO_CAFCASS);
         x.set_due_date("");
@@ -505,7 +540,7 @@ absl::StatusOr<v1::GetEscalationSummaryResponse> EscalationService::GetEscalatio
 }
 
 absl::StatusOr<v1::RecordAuditResponse> EscalationService::RecordAudit(
-    const v1::RecordAuditRequest& request) {
+    const v1::RecordAuditRequest& request, const std::optional<Acting>& acting) {
   absl::Status la = CheckLa(request.la_code());
   if (!la.ok()) return la;
   absl::Status child = policy_.child_refs.Check(request.child_ref());
@@ -536,6 +571,16 @@ absl::StatusOr<v1::RecordAuditResponse> EscalationService::RecordAudit(
       return absl::InvalidArgumentError(absl::StrCat("themes: unknown theme \"", theme, "\""));
     }
   }
+  // An inadequate grade raises at stage 1, so it needs whoever may.
+  if (request.grade() == v1::AUDIT_GRADE_INADEQUATE) {
+    if (acting.has_value()) {
+      absl::Status may =
+          ladder_.MayEnter(1, acting->roles, "recording an inadequate audit, which raises at");
+      if (!may.ok()) return may;
+    }
+  }
+  const std::string actor =
+      ActorFor(request.actor().empty() ? request.iro_id() : request.actor(), acting);
   v1::Audit audit;
   audit.set_la_code(request.la_code());
   audit.set_child_ref(request.child_ref());
@@ -572,16 +617,15 @@ absl::StatusOr<v1::RecordAuditResponse> EscalationService::RecordAudit(
                                   : absl::FromCivil(absl::CivilSecond(*review) + 9 * 3600, uk_);
     std::vector<std::string> themes(request.themes().begin(), request.themes().end());
     if (themes.empty()) themes.emplace_back("qac_audit_inadequate");
-    absl::StatusOr<v1::Escalation> e = NewEscalation(
-        request.la_code(), request.child_ref(), request.iro_id(), request.team(), themes, 1, raised,
-        ActorOf(request.actor().empty() ? request.iro_id() : request.actor()),
-        "QAC audit graded inadequate");
+    absl::StatusOr<v1::Escalation> e =
+        NewEscalation(request.la_code(), request.child_ref(), request.iro_id(), request.team(),
+                      themes, 1, raised, ActorOf(actor), "QAC audit graded inadequate");
     if (!e.ok()) return e.status();
     escalation = *std::move(e);
   }
   auto stored = store_.InsertAudit(std::move(audit), std::move(escalation));
   if (!stored.ok()) return stored.status();
-  Log(request.actor().empty() ? request.iro_id() : request.actor(), "audit", stored->first.id());
+  Log(actor, "audit", stored->first.id());
   v1::RecordAuditResponse response;
   *response.mutable_audit() = stored->first;
   if (stored->second.has_value()) {

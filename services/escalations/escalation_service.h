@@ -7,7 +7,7 @@
 // lists (case_history.h) and summaries (escalation_summary.h). This class
 // checks requests and orchestrates the store, the clock and those pure
 // functions. Every read and change is written to the access log under the
-// request's actor; a read of child-level data (a case, a list of cases,
+// actor (below); a read of child-level data (a case, a list of cases,
 // overdue cases, a watch, audits) whose access log entry cannot be written
 // is refused with the store's error, not served. Inputs are held to the
 // limits of limits.h and the EscalationPolicy. Thread-safe if the store and
@@ -15,9 +15,26 @@
 // Errors: InvalidArgument (bad input, naming the field), NotFound,
 // FailedPrecondition (a transition the case's state does not allow, a
 // duplicate inadequate audit), Aborted (changed by someone else meanwhile),
-// ResourceExhausted (too many watch streams), and the store's errors.
+// ResourceExhausted (too many watch streams), PermissionDenied (a role the
+// ladder does not allow at that stage), and the store's errors.
+//
+// Who acts: each write takes an optional Acting, which the edge passes for
+// every call its gate admitted. With it, the actor recorded in the case's
+// history and the access log is Acting::subject whatever the request's
+// `actor` says, and the ladder's stage roles (ladder.h) are checked before
+// anything is written: raising or escalating into a stage, or referring to
+// CAFCASS, needs that stage's raise_roles; responding or resolving, the
+// current stage's respond_roles; withdrawing, the raise_roles of stage 1 or
+// of the current stage; recording an inadequate audit (which raises at
+// stage 1), stage 1's raise_roles. admin may always act. A refusal is
+// PermissionDenied with ErrorInfo reason STAGE_NOT_ALLOWED naming the stage
+// and the roles that may, never the child reference. Without an Acting (no
+// gate configured: the rules' own tests and wire tests) the stage check is
+// SKIPPED and the actor is the request's `actor` (for a raise or audit, the
+// IRO if none). Reads take the actor from the request, which the edge sets.
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,6 +64,13 @@ struct EscalationPolicy {
   int max_watch_streams_per_actor = kDefaultMaxWatchStreamsPerActor;
 };
 
+// Who is acting on a write, as the edge's gate admitted the call: the
+// token's subject (or the caller a service acts for) and their roles.
+struct Acting {
+  std::string subject;
+  std::vector<std::string> roles;
+};
+
 class EscalationService {
  public:
   // `store`, `indicators` and `feed` outlive *this; `now` is the clock.
@@ -59,17 +83,22 @@ class EscalationService {
       std::function<absl::Time()> now = [] { return absl::Now(); });
 
   absl::StatusOr<v1::RaiseEscalationResponse> RaiseEscalation(
-      const v1::RaiseEscalationRequest& request);
+      const v1::RaiseEscalationRequest& request,
+      const std::optional<Acting>& acting = std::nullopt);
   absl::StatusOr<v1::RespondToEscalationResponse> RespondToEscalation(
-      const v1::RespondToEscalationRequest& request);
+      const v1::RespondToEscalationRequest& request,
+      const std::optional<Acting>& acting = std::nullopt);
   absl::StatusOr<v1::EscalateEscalationResponse> EscalateEscalation(
-      const v1::EscalateEscalationRequest& request);
+      const v1::EscalateEscalationRequest& request,
+      const std::optional<Acting>& acting = std::nullopt);
   absl::StatusOr<v1::ResolveEscalationResponse> ResolveEscalation(
-      const v1::ResolveEscalationRequest& request);
+      const v1::ResolveEscalationRequest& request,
+      const std::optional<Acting>& acting = std::nullopt);
   absl::StatusOr<v1::WithdrawEscalationResponse> WithdrawEscalation(
-      const v1::WithdrawEscalationRequest& request);
+      const v1::WithdrawEscalationRequest& request,
+      const std::optional<Acting>& acting = std::nullopt);
   absl::StatusOr<v1::ReferToCafcassResponse> ReferToCafcass(
-      const v1::ReferToCafcassRequest& request);
+      const v1::ReferToCafcassRequest& request, const std::optional<Acting>& acting = std::nullopt);
   absl::StatusOr<v1::GetEscalationResponse> GetEscalation(const v1::GetEscalationRequest& request);
   absl::StatusOr<v1::ListEscalationsResponse> ListEscalations(
       const v1::ListEscalationsRequest& request);
@@ -77,7 +106,8 @@ class EscalationService {
       const v1::ListOverdueEscalationsRequest& request);
   absl::StatusOr<v1::GetEscalationSummaryResponse> GetEscalationSummary(
       const v1::GetEscalationSummaryRequest& request);
-  absl::StatusOr<v1::RecordAuditResponse> RecordAudit(const v1::RecordAuditRequest& request);
+  absl::StatusOr<v1::RecordAuditResponse> RecordAudit(
+      const v1::RecordAuditRequest& request, const std::optional<Acting>& acting = std::nullopt);
   absl::StatusOr<v1::GetAuditSummaryResponse> GetAuditSummary(
       const v1::GetAuditSummaryRequest& request);
   absl::StatusOr<v1::GetLadderResponse> GetLadder(const v1::GetLadderRequest& request);
@@ -108,7 +138,8 @@ class EscalationService {
                                                const std::string& note);
   [[nodiscard]] absl::Status CheckLa(const std::string& la_code);
   // Applies `change` to a stored, open escalation under optimistic locking,
-  // then stores, publishes and logs it.
+  // then stores, publishes and logs it. `actor` is who acts (already
+  // resolved from the Acting); `change` checks the stage roles.
   absl::StatusOr<v1::Escalation> Transition(
       const std::string& id, const std::string& actor, v1::TransitionKind kind,
       const google::protobuf::Timestamp* at, const std::string& note,

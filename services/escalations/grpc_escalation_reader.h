@@ -3,9 +3,9 @@
 
 // The EscalationReader other services use: the escalation service's gRPC API
 // (in carescored the in-process channel) through the shared UnaryCaller, with
-// one stub for every call. Calls name the report service as the actor in the
-// access log. Errors keep their codes, with "escalation service: " in front.
-// Thread-safe.
+// one stub for every call; the channel slot's metadata says who calls and for
+// whom (common/auth/service_token.h). Errors keep their codes, with "escalation service: " in
+// front. Thread-safe.
 
 #include "absl/time/time.h"
 #include "carescore/v1/escalations.grpc.pb.h"
@@ -20,8 +20,7 @@ class GrpcEscalationReader final : public EscalationReader {
   // `channel` outlives *this; each call has `timeout`.
   explicit GrpcEscalationReader(const ChannelSlot& channel,
                                 absl::Duration timeout = kDefaultPeerTimeout)
-      : caller_(channel, "escalation service", timeout,
-                {{"x-carescore-actor", "carescore-reports"}}) {}
+      : caller_(channel, "escalation service", timeout) {}
   absl::StatusOr<v1::GetEscalationSummaryResponse> Summary(
       const v1::GetEscalationSummaryRequest& request) override;
 

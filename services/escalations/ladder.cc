@@ -1,12 +1,111 @@
 #include "services/escalations/ladder.h"
 
 #include <algorithm>
+#include <tuple>
+#include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/grpc_status.h"
 #include "common/row_errors.h"
 
 namespace carescore::escalations {
+namespace {
+
+// One keyword of the title mapping (ladder.h), as lower-case words.
+struct TitleKeyword {
+  std::vector<std::string> words;
+  const char* role;
+};
+
+const std::vector<TitleKeyword>& TitleKeywords() {
+  static const auto* const keywords = new std::vector<TitleKeyword>{
+      {{"independent", "reviewing", "officer"}, "iro"},
+      {{"iro"}, "iro"},
+      {{"team", "manager"}, "team_manager"},
+      {{"service", "manager"}, "service_manager"},
+      {{"head", "of", "service"}, "head_of_service"},
+      {{"director"}, "head_of_service"},
+  };
+  return *keywords;
+}
+
+bool HasRole(const std::vector<std::string>& roles, absl::string_view role) {
+  return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
+
+// `wanted` in StageRoleNames() order.
+std::vector<std::string> InRoleOrder(const std::vector<std::string>& wanted) {
+  std::vector<std::string> out;
+  for (const std::string& role : StageRoleNames()) {
+    if (HasRole(wanted, role)) out.push_back(role);
+  }
+  return out;
+}
+
+// OK if `roles` holds admin or one of `allowed`; else STAGE_NOT_ALLOWED.
+absl::Status Allow(const std::vector<std::string>& allowed, absl::string_view list, int stage,
+                   const std::vector<std::string>& roles, absl::string_view doing) {
+  if (HasRole(roles, "admin")) return absl::OkStatus();
+  for (const std::string& role : allowed) {
+    if (HasRole(roles, role)) return absl::OkStatus();
+  }
+  std::vector<std::string> may = allowed;
+  may.emplace_back("admin");
+  const std::string may_text = absl::StrJoin(may, ", ");
+  const std::string stage_text = absl::StrCat(stage);
+  return WithErrorInfo(
+      absl::PermissionDeniedError(absl::StrCat(
+          doing, " stage ", stage, " needs one of the roles ", may_text, " (the stage's ", list,
+          "); the caller has ", roles.empty() ? "none" : absl::StrJoin(roles, ", "))),
+      kStageNotAllowed, {{"stage", stage_text}, {"allowed_roles", may_text}});
+}
+
+// Roles not configured are derived from the titles.
+void FillRoles(v1::Stage& s) {
+  if (s.raise_roles().empty()) {
+    for (std::string& r : RolesFromTitle(s.raised_by())) s.add_raise_roles(std::move(r));
+  }
+  if (s.respond_roles().empty()) {
+    for (std::string& r : RolesFromTitle(s.raised_to())) s.add_respond_roles(std::move(r));
+  }
+}
+
+}  // namespace
+
+const std::vector<std::string>& StageRoleNames() {
+  static const auto* const roles =
+      new std::vector<std::string>{"iro", "team_manager", "service_manager", "head_of_service"};
+  return *roles;
+}
+
+std::vector<std::string> RolesFromTitle(absl::string_view title) {
+  std::vector<std::string> words = absl::StrSplit(
+      absl::AsciiStrToLower(title), absl::ByAnyChar(" \t()[],;:/&-.'\""), absl::SkipEmpty());
+  std::vector<std::string> found;
+  for (const TitleKeyword& k : TitleKeywords()) {
+    const auto at = std::search(words.begin(), words.end(), k.words.begin(), k.words.end());
+    if (at != words.end()) found.emplace_back(k.role);
+  }
+  return InRoleOrder(found);
+}
+
+absl::StatusOr<std::vector<std::string>> ParseStageRoles(absl::string_view cell) {
+  std::vector<std::string> named;
+  for (absl::string_view name : absl::StrSplit(cell, absl::ByAnyChar(" \t;"), absl::SkipEmpty())) {
+    if (name == "admin") continue;
+    if (!HasRole(StageRoleNames(), name)) {
+      return absl::InvalidArgumentError(absl::StrCat("unknown role \"", name, "\": use ",
+                                                     absl::StrJoin(StageRoleNames(), ", "),
+                                                     " or admin, separated by spaces or ';'"));
+    }
+    named.emplace_back(name);
+  }
+  return InRoleOrder(named);
+}
 
 std::vector<std::string> DefaultThemes() {
   return {"care_plan_quality",
@@ -42,6 +141,7 @@ Ladder Ladder::Default() {
   add(3, "Head of Service (Safeguarding)", "Head of Service", 4, false);
   add(4, "Head of Service (Safeguarding)", "Deputy Director or Director", 5, false);
   add(5, "Independent Reviewing Officer", "CAFCASS (referral)", 0, true);
+  for (v1::Stage& s : ladder.stages) FillRoles(s);
   ladder.themes = DefaultThemes();
   return ladder;
 }
@@ -75,6 +175,20 @@ absl::StatusOr<Ladder> Ladder::FromCsv(const CsvTable& table) {
       }
       s.set_response_working_days(d);
     }
+    // An empty cell (or no column) derives the roles from the title; a
+    // cell naming only admin closes the stage to everyone else.
+    for (const auto& [column, title, roles] :
+         {std::tuple{"raise_roles", s.raised_by(), s.mutable_raise_roles()},
+          std::tuple{"respond_roles", s.raised_to(), s.mutable_respond_roles()}}) {
+      const absl::string_view cell = absl::StripAsciiWhitespace(table.Field(row, column));
+      absl::StatusOr<std::vector<std::string>> parsed =
+          cell.empty() ? RolesFromTitle(title) : ParseStageRoles(cell);
+      if (!parsed.ok()) {
+        errors.Add(row.line, column, parsed.status().message());
+        continue;
+      }
+      for (std::string& r : *parsed) roles->Add(std::move(r));
+    }
     ladder.stages.push_back(s);
   }
   if (ladder.stages.empty()) errors.Add(0, "stage", "the ladder has no stages");
@@ -107,6 +221,38 @@ int Ladder::ReferralStage() const {
 
 bool Ladder::IsTheme(const std::string& theme) const {
   return std::find(themes.begin(), themes.end(), theme) != themes.end();
+}
+
+absl::Status Ladder::MayEnter(int number, const std::vector<std::string>& roles,
+                              absl::string_view doing) const {
+  const v1::Stage* stage = Find(number);
+  const std::vector<std::string> allowed =
+      stage == nullptr
+          ? std::vector<std::string>()
+          : std::vector<std::string>(stage->raise_roles().begin(), stage->raise_roles().end());
+  return Allow(allowed, "raise_roles", number, roles, doing);
+}
+
+absl::Status Ladder::MayRespond(int number, const std::vector<std::string>& roles,
+                                absl::string_view doing) const {
+  const v1::Stage* stage = Find(number);
+  const std::vector<std::string> allowed =
+      stage == nullptr
+          ? std::vector<std::string>()
+          : std::vector<std::string>(stage->respond_roles().begin(), stage->respond_roles().end());
+  return Allow(allowed, "respond_roles", number, roles, doing);
+}
+
+absl::Status Ladder::MayWithdraw(int current, const std::vector<std::string>& roles) const {
+  // Whoever may open a case may take it back, as may whoever raised it to
+  // where it now is.
+  std::vector<std::string> allowed;
+  for (int number : {1, current}) {
+    const v1::Stage* stage = Find(number);
+    if (stage == nullptr) continue;
+    allowed.insert(allowed.end(), stage->raise_roles().begin(), stage->raise_roles().end());
+  }
+  return Allow(InRoleOrder(allowed), "raise_roles, or stage 1's", current, roles, "withdrawing at");
 }
 
 }  // namespace carescore::escalations

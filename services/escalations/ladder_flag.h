@@ -14,7 +14,7 @@ namespace carescore::escalations {
 
 void AddLadderFlag(CLI::App& app, std::string& file);
 // The ladder in `file` (escalation_stages.csv format), or the default if
-// `file` is empty.
+// `file` is empty. Logs a warning for each stage that only admin may act at.
 absl::StatusOr<Ladder> LoadLadder(const std::string& file);
 
 }  // namespace carescore::escalations

@@ -5,11 +5,13 @@
 #include <iostream>
 
 #include "CLI/CLI.hpp"
+#include "common/auth/auth_flags.h"
 #include "common/channel_slot.h"
 #include "common/csv.h"
 #include "common/server_flags.h"
 #include "common/server_runner.h"
 #include "grpcpp/grpcpp.h"
+#include "services/audit/audit_grpc_service.h"
 #include "services/escalations/escalation_grpc_service.h"
 #include "services/escalations/escalation_service.h"
 #include "services/escalations/ladder_flag.h"
@@ -30,6 +32,8 @@ int main(int argc, char** argv) {
   carescore::escalations::AddLadderFlag(app, ladder_file);
   carescore::escalations::PolicyFlags policy_flags;
   carescore::escalations::AddPolicyFlags(app, policy_flags);
+  carescore::auth::AuthFlags auth_flags;
+  carescore::auth::AddAuthFlags(app, auth_flags, /*calls_peers=*/true);
   CLI11_PARSE(app, argc, argv);
   absl::StatusOr<carescore::ServerOptions> options = carescore::PrepareServer(flags);
   if (!options.ok()) {
@@ -48,6 +52,14 @@ int main(int argc, char** argv) {
     spdlog::critical("{}", std::string(policy.status().message()));
     return 2;
   }
+  absl::StatusOr<std::unique_ptr<carescore::auth::Auth>> auth = carescore::auth::MakeAuth(
+      auth_flags, flags.data_dir, {"carescore-escalations", "audit-escalations.db", true, false});
+  if (!auth.ok()) {
+    spdlog::critical("{}", std::string(auth.status().message()));
+    return 2;
+  }
+  carescore::auth::AuthGate& gate = (*auth)->gate();
+  carescore::audit::AuditGrpcService audit_grpc((*auth)->audit_log(), &gate);
   const std::string path = (std::filesystem::path(flags.data_dir) / "escalations.db").string();
   auto store = carescore::escalations::SqliteEscalationStore::Open(path);
   if (!store.ok()) {
@@ -56,13 +68,16 @@ int main(int argc, char** argv) {
   }
   carescore::ChannelSlot indicators_channel;
   indicators_channel.Set(carescore::PeerChannel(indicators_address, *options));
+  indicators_channel.SetCallMetadata(
+      carescore::auth::PeerCallMetadataSource(*(*auth)->service_token()));
   carescore::indicators::GrpcIndicatorReader indicators(indicators_channel);
   carescore::escalations::ChangeFeed feed;
   carescore::escalations::EscalationService service(**store, indicators, *std::move(ladder), feed,
                                                     *std::move(policy));
-  carescore::escalations::EscalationGrpcService grpc_service(service);
+  carescore::escalations::EscalationGrpcService grpc_service(service, &gate);
   absl::Status served = carescore::ServeUntilSignal(
-      *options, {{carescore::v1::EscalationService::service_full_name(), &grpc_service}});
+      *options, {{carescore::v1::EscalationService::service_full_name(), &grpc_service},
+                 {carescore::v1::AuditService::service_full_name(), &audit_grpc}});
   if (!served.ok()) {
     spdlog::critical("{}", std::string(served.message()));
     return 1;

@@ -8,12 +8,10 @@
 
 #include "absl/strings/str_join.h"
 #include "carescore/v1/indicators.grpc.pb.h"
-#include "common/auth/gate.h"
 #include "common/auth/sqlite_audit_log.h"
+#include "common/auth/testing/test_auth.h"
 #include "common/auth/token.h"
 #include "common/testing/loopback_server.h"
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "services/indicators/indicator_grpc_service.h"
@@ -27,32 +25,11 @@ using testing::La;
 using testing::NumberLac;
 using testing::Val;
 
-// The ErrorInfo reason of a refused call.
-std::string Reason(const grpc::Status& status) {
-  google::rpc::Status details;
-  if (!details.ParseFromString(status.error_details())) return "";
-  for (const auto& any : details.details()) {
-    google::rpc::ErrorInfo info;
-    if (any.UnpackTo(&info)) return info.reason();
-  }
-  return "";
-}
+using auth::testing::Reason;
 
 class IndicatorAuthTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const std::string dir = ::testing::TempDir() + "/indicator_auth_" + std::to_string(getpid());
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
-    auto keys = auth::EnsureDevelopmentKeyPair(dir);
-    ASSERT_TRUE(keys.ok()) << keys.status();
-    private_pem_ = *auth::ReadKeyFile(keys->private_key);
-    auth::VerifierOptions options;
-    options.public_keys_pem = {*auth::ReadKeyFile(keys->public_key)};
-    verifier_ = *auth::TokenVerifier::Create(std::move(options));
-    audit_ = *auth::SqliteAuditLog::Open(":memory:");
-    gate_ = std::make_unique<auth::AuthGate>(*verifier_, audit_.get());
-
     store_ = *SqliteIndicatorStore::Open(":memory:");
     service_ = std::make_unique<IndicatorService>(*store_);
     v1::ImportLocalAuthoritiesRequest las;
@@ -66,7 +43,7 @@ class IndicatorAuthTest : public ::testing::Test {
                                           Val("382", "6.1", "2018-10", 640)};
     ASSERT_TRUE(service_->ImportValues("test", values).ok());
 
-    edge_ = std::make_unique<IndicatorGrpcService>(*service_, gate_.get());
+    edge_ = std::make_unique<IndicatorGrpcService>(*service_, &auth_.gate());
     server_ = std::make_unique<carescore::testing::LoopbackServer>(
         std::initializer_list<grpc::Service*>{edge_.get()});
     ASSERT_TRUE(server_->ok());
@@ -80,7 +57,7 @@ class IndicatorAuthTest : public ::testing::Test {
     o.roles = std::move(roles);
     o.la_codes = std::move(las);
     o.ttl = ttl;
-    return *auth::MintToken(pem ? *pem : private_pem_, o);
+    return *auth::MintToken(pem ? *pem : auth_.private_key(), o);
   }
 
   grpc::Status ListValues(const std::string& token, const std::string& la,
@@ -92,10 +69,7 @@ class IndicatorAuthTest : public ::testing::Test {
     return stub_->ListValues(&ctx, request, response);
   }
 
-  std::string private_pem_;
-  std::unique_ptr<auth::TokenVerifier> verifier_;
-  std::unique_ptr<auth::SqliteAuditLog> audit_;
-  std::unique_ptr<auth::AuthGate> gate_;
+  auth::testing::TestAuth auth_;
   std::unique_ptr<SqliteIndicatorStore> store_;
   std::unique_ptr<IndicatorService> service_;
   std::unique_ptr<IndicatorGrpcService> edge_;
@@ -135,7 +109,7 @@ TEST_F(IndicatorAuthTest, BadTokensAreUnauthenticatedAndNothingIsWritten) {
   EXPECT_EQ(write(Token({"analyst"}, {"382"})).error_code(), grpc::StatusCode::PERMISSION_DENIED);
 
   // Every refusal and the write are in the audit log, never the token.
-  auto entries = *audit_->List(auth::AuditFilter());
+  auto entries = *auth_.audit_log().List(auth::AuditFilter());
   ASSERT_EQ(entries.size(), 5u);
   EXPECT_EQ(entries[0].subject, "(unauthenticated)");
   EXPECT_EQ(entries[0].result, "UNAUTHENTICATED TOKEN_MISSING");
@@ -143,7 +117,7 @@ TEST_F(IndicatorAuthTest, BadTokensAreUnauthenticatedAndNothingIsWritten) {
   EXPECT_EQ(entries[3].method, "IndicatorService/WriteValues");
   EXPECT_EQ(entries[3].result, "OK");
   EXPECT_EQ(entries[4].result, "PERMISSION_DENIED LA_NOT_ALLOWED");
-  EXPECT_EQ(audit_->Verify()->first_bad_seq, 0);
+  EXPECT_EQ(auth_.audit_log().Verify()->first_bad_seq, 0);
 }
 
 TEST_F(IndicatorAuthTest, AnAnalystReadsItsOwnLaOnlyAndCannotProbeOthers) {

@@ -5,8 +5,10 @@
 #include <iostream>
 
 #include "CLI/CLI.hpp"
+#include "common/auth/auth_flags.h"
 #include "common/server_flags.h"
 #include "common/server_runner.h"
+#include "services/audit/audit_grpc_service.h"
 #include "services/indicators/indicator_grpc_service.h"
 #include "services/indicators/indicator_service.h"
 #include "services/indicators/sqlite_indicator_store.h"
@@ -19,12 +21,22 @@ int main(int argc, char** argv) {
   carescore::AddServerFlags(app, flags);
   double lease_ms = carescore::kDefaultVersionLeaseMs;
   carescore::AddVersionLeaseFlag(app, lease_ms);
+  carescore::auth::AuthFlags auth_flags;
+  carescore::auth::AddAuthFlags(app, auth_flags, /*calls_peers=*/false);
   CLI11_PARSE(app, argc, argv);
   absl::StatusOr<carescore::ServerOptions> options = carescore::PrepareServer(flags);
   if (!options.ok()) {
     std::cerr << options.status().message() << "\n";
     return 2;
   }
+  absl::StatusOr<std::unique_ptr<carescore::auth::Auth>> auth = carescore::auth::MakeAuth(
+      auth_flags, flags.data_dir, {"carescore-indicators", "audit-indicators.db", false, false});
+  if (!auth.ok()) {
+    spdlog::critical("{}", std::string(auth.status().message()));
+    return 2;
+  }
+  carescore::auth::AuthGate& gate = (*auth)->gate();
+  carescore::audit::AuditGrpcService audit_grpc((*auth)->audit_log(), &gate);
   const std::string path = (std::filesystem::path(flags.data_dir) / "indicators.db").string();
   auto store = carescore::indicators::SqliteIndicatorStore::Open(path);
   if (!store.ok()) {
@@ -32,9 +44,10 @@ int main(int argc, char** argv) {
     return 1;
   }
   carescore::indicators::IndicatorService service(**store, absl::Milliseconds(lease_ms));
-  carescore::indicators::IndicatorGrpcService grpc_service(service);
+  carescore::indicators::IndicatorGrpcService grpc_service(service, &gate);
   absl::Status served = carescore::ServeUntilSignal(
-      *options, {{carescore::v1::IndicatorService::service_full_name(), &grpc_service}});
+      *options, {{carescore::v1::IndicatorService::service_full_name(), &grpc_service},
+                 {carescore::v1::AuditService::service_full_name(), &audit_grpc}});
   if (!served.ok()) {
     spdlog::critical("{}", std::string(served.message()));
     return 1;

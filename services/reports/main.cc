@@ -5,10 +5,12 @@
 #include <iostream>
 
 #include "CLI/CLI.hpp"
+#include "common/auth/auth_flags.h"
 #include "common/channel_slot.h"
 #include "common/server_flags.h"
 #include "common/server_runner.h"
 #include "grpcpp/grpcpp.h"
+#include "services/audit/audit_grpc_service.h"
 #include "services/benchmarks/grpc_benchmark_reader.h"
 #include "services/escalations/grpc_escalation_reader.h"
 #include "services/indicators/grpc_indicator_reader.h"
@@ -35,15 +37,29 @@ int main(int argc, char** argv) {
                          escalations_target);
   carescore::reports::ReportFlags report_flags;
   carescore::reports::AddReportFlags(app, report_flags);
+  carescore::auth::AuthFlags auth_flags;
+  carescore::auth::AddAuthFlags(app, auth_flags, /*calls_peers=*/true);
   CLI11_PARSE(app, argc, argv);
   absl::StatusOr<carescore::ServerOptions> options = carescore::PrepareServer(flags);
   if (!options.ok()) {
     std::cerr << options.status().message() << "\n";
     return 2;
   }
+  absl::StatusOr<std::unique_ptr<carescore::auth::Auth>> auth = carescore::auth::MakeAuth(
+      auth_flags, flags.data_dir, {"carescore-reports", "audit-reports.db", true, false});
+  if (!auth.ok()) {
+    spdlog::critical("{}", std::string(auth.status().message()));
+    return 2;
+  }
+  carescore::auth::AuthGate& gate = (*auth)->gate();
+  carescore::audit::AuditGrpcService audit_grpc((*auth)->audit_log(), &gate);
+  const carescore::ChannelSlot::MetadataSource identity =
+      carescore::auth::PeerCallMetadataSource(*(*auth)->service_token());
   carescore::ChannelSlot indicators_channel;
+  indicators_channel.SetCallMetadata(identity);
   indicators_channel.Set(carescore::PeerChannel(indicators_address, *options));
   carescore::ChannelSlot benchmarks_channel;
+  benchmarks_channel.SetCallMetadata(identity);
   benchmarks_channel.Set(carescore::PeerChannel(benchmarks_address, *options));
   carescore::indicators::GrpcIndicatorReader indicators(indicators_channel);
   carescore::benchmarks::GrpcBenchmarkReader benchmarks(benchmarks_channel);
@@ -60,6 +76,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   carescore::ChannelSlot escalations_channel;
+  escalations_channel.SetCallMetadata(identity);
   carescore::escalations::GrpcEscalationReader escalations(escalations_channel);
   carescore::reports::ReportDependencies deps;
   deps.cache = cache->get();
@@ -70,9 +87,11 @@ int main(int argc, char** argv) {
     deps.escalations = &escalations;
   }
   carescore::reports::ReportService service(indicators, benchmarks, deps);
-  carescore::reports::ReportGrpcService grpc_service(service);
+  carescore::reports::ReportGrpcService grpc_service(
+      service, carescore::reports::kDefaultScorecardThreads, &gate);
   absl::Status served = carescore::ServeUntilSignal(
-      *options, {{carescore::v1::ReportService::service_full_name(), &grpc_service}});
+      *options, {{carescore::v1::ReportService::service_full_name(), &grpc_service},
+                 {carescore::v1::AuditService::service_full_name(), &audit_grpc}});
   if (!served.ok()) {
     spdlog::critical("{}", std::string(served.message()));
     return 1;

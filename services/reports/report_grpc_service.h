@@ -16,13 +16,16 @@
 
 namespace carescore::reports {
 
+// How many scorecards a server works on at once by default.
+inline constexpr int kDefaultScorecardThreads = 16;
+
 class ReportGrpcService final
     : public v1::ReportService::WithRawCallbackMethod_GetScorecard<v1::ReportService::Service> {
  public:
   // `threads`: how many scorecards are worked on at once. `gate` (null:
   // every call let in, for the rules' wire tests) outlives *this, as does
   // `service`.
-  explicit ReportGrpcService(ReportService& service, int threads = 16,
+  explicit ReportGrpcService(ReportService& service, int threads = kDefaultScorecardThreads,
                              auth::AuthGate* gate = nullptr)
       : service_(service), gate_(gate), workers_(threads) {}
 

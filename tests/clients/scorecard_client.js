@@ -2,6 +2,8 @@
 // @grpc/proto-loader (protobufjs 7), the protos loaded from protos/ alone.
 // Calls GetScorecard COUNT times for LA and MONTH and prints each decoded
 // response as one JSON line: {cache, la_code, la_name, month, lines}.
+// The bearer token comes from $CARESCORE_TOKEN, sent as every integrator
+// sends it: `authorization: Bearer <token>` call metadata.
 //
 // Usage: node scorecard_client.js ADDRESS PROTOS_DIR LA MONTH COUNT
 
@@ -26,10 +28,15 @@ const definition = protoLoader.loadSync(
 const v1 = grpc.loadPackageDefinition(definition).carescore.v1;
 const client = new v1.ReportService(address, grpc.credentials.createInsecure());
 
+const metadata = new grpc.Metadata();
+if (process.env.CARESCORE_TOKEN) {
+  metadata.set('authorization', `Bearer ${process.env.CARESCORE_TOKEN}`);
+}
+
 function getScorecard() {
   return new Promise((resolve, reject) => {
     const deadline = new Date(Date.now() + 60000);
-    client.GetScorecard({la_code: laCode, month: month}, {deadline}, (err, response) => {
+    client.GetScorecard({la_code: laCode, month: month}, metadata, {deadline}, (err, response) => {
       if (err) reject(err);
       else resolve(response);
     });

@@ -3,7 +3,8 @@
 protoc generated from protos/ alone (no grpc_tools needed: the method is
 called by name with the message's own SerializeToString/FromString). Calls
 GetScorecard COUNT times and prints each decoded response as one JSON line:
-{cache, la_code, la_name, month, lines}.
+{cache, la_code, la_name, month, lines}. The bearer token comes from
+$CARESCORE_TOKEN, sent as `authorization: Bearer <token>` call metadata.
 
 Usage: scorecard_client.py ADDRESS PROTOS_DIR LA MONTH COUNT
 """
@@ -38,8 +39,10 @@ def main():
                 request_serializer=reports_pb2.GetScorecardRequest.SerializeToString,
                 response_deserializer=reports_pb2.GetScorecardResponse.FromString)
             request = reports_pb2.GetScorecardRequest(la_code=la_code, month=month)
+            token = os.environ.get("CARESCORE_TOKEN", "")
+            metadata = [("authorization", f"Bearer {token}")] if token else []
             for _ in range(int(count)):
-                response = get_scorecard(request, timeout=60)
+                response = get_scorecard(request, timeout=60, metadata=metadata)
                 card = response.scorecard
                 print(json.dumps({
                     "cache": response.cache,

@@ -12,6 +12,10 @@ Python client (its hit is found after asking for the versions), then with a
 long lease for the Node client (its hit is answered on gRPC's thread without
 asking): both of the edge's hit paths.
 
+Loading uses an admin token and the clients a `panel_member` token for LA
+372 (councillors' read of scorecards), both minted by `carescore token mint`
+with the development key carescored makes in its data folder.
+
 Usage: scorecard_clients_test.py BIN_DIR SAMPLES_DIR ENGLAND_DIR PROJECT_DIR
 """
 
@@ -19,12 +23,9 @@ import csv
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import unittest
 
 BIN_DIR, SAMPLES, ENGLAND, PROJECT = sys.argv[1:5]
@@ -33,49 +34,14 @@ PROTOS = os.path.join(PROJECT, "protos")
 HERE = os.path.dirname(os.path.abspath(__file__))
 LA, MONTH = "372", "2018-10"
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, os.path.dirname(HERE))
+import carescore_harness as harness  # noqa: E402  pylint: disable=wrong-import-position
 
 
-class Carescored:
-    """The real carescored on a free port; always stopped by stop()."""
-
-    def __init__(self, data_dir, lease_ms):
-        self.address = f"127.0.0.1:{free_port()}"
-        self.log_path = os.path.join(data_dir, f"carescored-{lease_ms}.log")
-        with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen(
-                [os.path.join(BIN_DIR, "carescored"), "--listen", self.address,
-                 "--data-dir", data_dir, "--version-lease-ms", str(lease_ms)],
-                stdout=log, stderr=log)
-        host, port = self.address.split(":")
-        deadline = time.time() + 20
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("carescored exited early: " + self.log())
-            try:
-                with socket.create_connection((host, int(port)), timeout=0.2):
-                    return
-            except OSError:
-                time.sleep(0.05)
-        self.stop()
-        raise RuntimeError("carescored did not start: " + self.log())
-
-    def log(self):
-        with open(self.log_path, "rb") as f:
-            return f.read().decode("utf-8", "replace")
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+def carescored(data_dir, lease_ms):
+    """The real carescored on a free port, started."""
+    return harness.Server(BIN_DIR, data_dir,
+                          extra=["--version-lease-ms", str(lease_ms)]).start()
 
 
 def expected_lines():
@@ -99,7 +65,8 @@ class ScorecardClientsTest(unittest.TestCase):
         cls.tmp = tempfile.mkdtemp(prefix="carescore-clients-")
         cls.data_dir = os.path.join(cls.tmp, "data")
         os.makedirs(cls.data_dir)
-        server = Carescored(cls.data_dir, lease_ms=0)
+        server = carescored(cls.data_dir, lease_ms=0)
+        admin = server.token("clients-admin", "admin")
         try:
             for args in (
                     ["import", "las", f"{ENGLAND}/local_authorities.csv"],
@@ -110,9 +77,7 @@ class ScorecardClientsTest(unittest.TestCase):
                      "--model", "2025"],
                     ["import", "benchmarks", f"{SAMPLES}/published_benchmarks.csv",
                      "--year", "2016-17"]):
-                r = subprocess.run([os.path.join(BIN_DIR, "carescore"), "--server",
-                                    server.address, *args],
-                                   capture_output=True, text=True, timeout=300)
+                r = harness.run_cli(BIN_DIR, server.address, args, token=admin)
                 if r.returncode != 0:
                     raise AssertionError(f"carescore {' '.join(args)} failed: {r.stderr}")
         finally:
@@ -124,11 +89,13 @@ class ScorecardClientsTest(unittest.TestCase):
 
     def run_client(self, command, lease_ms):
         """A fresh carescored (so the first call is a miss), then the client."""
-        server = Carescored(self.data_dir, lease_ms)
+        server = carescored(self.data_dir, lease_ms)
+        env = harness.clean_env()
+        env["CARESCORE_TOKEN"] = server.token("councillor-1", "panel_member", [LA])
         try:
             r = subprocess.run([*command, server.address, PROTOS, LA, MONTH, "2"],
                                capture_output=True, text=True, timeout=300,
-                               cwd=PROJECT)
+                               cwd=PROJECT, env=env)
         finally:
             server.stop()
         self.assertEqual(r.returncode, 0, r.stderr)

@@ -29,32 +29,11 @@ import grpc
 BIN_DIR, SAMPLES, ENGLAND = sys.argv[1:4]
 del sys.argv[1:4]
 
-GRPC_PROTO = "/usr/share/grpc-proto"
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import carescore_harness as harness  # noqa: E402  pylint: disable=wrong-import-position
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def load_upstream_protos(workdir):
-    """Generates Python messages for grpc.health.v1 and grpc.reflection."""
-    out = os.path.join(workdir, "pyproto")
-    os.makedirs(out, exist_ok=True)
-    subprocess.run(
-        ["protoc", "-I", GRPC_PROTO, "--python_out", out,
-         "grpc/health/v1/health.proto", "grpc/reflection/v1alpha/reflection.proto"],
-        check=True)
-    # The generated modules live under a "grpc" package that would clash
-    # with grpcio's own, so they are loaded from their files.
-    def load(name, rel):
-        spec = importlib.util.spec_from_file_location(name, os.path.join(out, rel))
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
-    return (load("health_pb2", "grpc/health/v1/health_pb2.py"),
-            load("reflection_pb2", "grpc/reflection/v1alpha/reflection_pb2.py"))
+free_port = harness.free_port
+load_upstream_protos = harness.load_upstream_protos
 
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -140,46 +119,19 @@ def national_rows(la_code, code):
         return [r for r in csv.DictReader(f) if r["la_code"] == la_code and r["code"] == code]
 
 
-class Server:
-    def __init__(self, data_dir, binary="carescored", extra=()):
-        self.data_dir = data_dir
-        self.binary = binary
-        self.extra = list(extra)
-        self.port = free_port()
-        self.address = f"127.0.0.1:{self.port}"
-        self.proc = None
+def Server(data_dir, binary="carescored", extra=()):
+    return harness.Server(BIN_DIR, data_dir, binary, extra)
 
-    def start(self):
-        self.log = open(os.path.join(self.data_dir, f"server-{self.port}.log"), "ab")
-        self.proc = subprocess.Popen(
-            [os.path.join(BIN_DIR, self.binary), "--listen", self.address,
-             "--data-dir", self.data_dir, "--log-format", "json", *self.extra],
-            stdout=self.log, stderr=self.log)
-        deadline = time.time() + 20
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("carescored exited early: " + self.read_log())
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("carescored did not start")
 
-    def stop(self, sig=signal.SIGTERM):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(sig)
-            self.proc.wait(timeout=30)
-        if self.proc:
-            self.log.close()
-            return self.proc.returncode
-        return None
+_admin_tokens = {}
 
-    def read_log(self):
-        if not self.log.closed:
-            self.log.flush()
-        with open(self.log.name, "rb") as f:
-            return f.read().decode("utf-8", "replace")
+
+def admin_token(server):
+    """An admin token for `server`, signed with the development key in its
+    data folder (the embedded default), minted once per folder."""
+    if server.data_dir not in _admin_tokens:
+        _admin_tokens[server.data_dir] = server.token("e2e-admin", "admin")
+    return _admin_tokens[server.data_dir]
 
 
 class CarescoreE2E(unittest.TestCase):
@@ -188,7 +140,6 @@ class CarescoreE2E(unittest.TestCase):
         cls.tmp = tempfile.mkdtemp(prefix="carescore-e2e-")
         cls.health_pb2, cls.reflection_pb2 = load_upstream_protos(cls.tmp)
         cls.server = Server(os.path.join(cls.tmp, "data"))
-        os.makedirs(cls.server.data_dir)
         cls.server.start()
         cls.cli_ok("import", "las", f"{ENGLAND}/local_authorities.csv")
         cls.cli_ok("import", "indicators", f"{SAMPLES}/indicators.csv", "--year", "2018-19")
@@ -209,15 +160,18 @@ class CarescoreE2E(unittest.TestCase):
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
     @classmethod
-    def cli(cls, *args, server=None):
-        return subprocess.run(
-            [os.path.join(BIN_DIR, "carescore"), "--server",
-             server or cls.server.address, *args],
-            capture_output=True, text=True, timeout=300)
+    def cli(cls, *args, server=None, token=None):
+        """The real CLI against `server` (default: the shared carescored),
+        with `token` or else an admin token for that server."""
+        server = server or cls.server
+        if isinstance(server, str):  # An address where no carescore server is.
+            return harness.run_cli(BIN_DIR, server, args, token=token or "no.server.here")
+        return harness.run_cli(BIN_DIR, server.address, args,
+                               token=token or admin_token(server))
 
     @classmethod
-    def cli_ok(cls, *args, server=None):
-        r = cls.cli(*args, server=server)
+    def cli_ok(cls, *args, server=None, token=None):
+        r = cls.cli(*args, server=server, token=token)
         if r.returncode != 0:
             raise AssertionError(f"carescore {' '.join(args)} failed: {r.stderr}")
         return r.stdout
@@ -376,14 +330,14 @@ class CarescoreE2E(unittest.TestCase):
         benchmarks.start()
         try:
             self.cli_ok("import", "las", f"{ENGLAND}/local_authorities.csv",
-                        server=indicators.address)
+                        server=indicators)
             self.cli_ok("import", "indicators", f"{ENGLAND}/indicators.csv",
-                        server=indicators.address)
+                        server=indicators)
             self.cli_ok("import", "outturns", f"{ENGLAND}/outturns.csv",
-                        server=indicators.address)
+                        server=indicators)
             self.cli_ok("import", "neighbours", f"{ENGLAND}/statistical_neighbours_2025.csv",
-                        "--model", "2025", server=benchmarks.address)
-            b = self.rows_at(benchmarks.address, "benchmark", "--la", "372", "--code",
+                        "--model", "2025", server=benchmarks)
+            b = self.rows_at(benchmarks, "benchmark", "--la", "372", "--code",
                              "CareLeaverAcc", "--year", "2024-25")[0]
             self.assertEqual((b["rank"], b["quartile"], b["source"]), ("30", "B", "computed"))
 
@@ -395,11 +349,11 @@ class CarescoreE2E(unittest.TestCase):
             reports.start()
             try:
                 self.cli_ok("import", "indicators", f"{SAMPLES}/indicators.csv", "--year",
-                            "2018-19", server=indicators.address)
+                            "2018-19", server=indicators)
                 self.cli_ok("import", "values", f"{SAMPLES}/monthly_values.csv",
-                            server=indicators.address)
+                            server=indicators)
                 def value_61():
-                    rows = self.rows_at(reports.address, "scorecard", "--la", "372",
+                    rows = self.rows_at(reports, "scorecard", "--la", "372",
                                         "--month", "2018-10")
                     return {r["code"]: r for r in rows}["6.1"]["value"]
                 self.assertEqual(value_61(), "658")
@@ -407,7 +361,7 @@ class CarescoreE2E(unittest.TestCase):
                 for value in ("660", "661"):
                     path = self.write("again.csv", "la_code,code,period,value,numerator,denominator\n"
                                       f"372,6.1,2018-10,{value},,\n")
-                    self.cli_ok("import", "values", path, server=indicators.address)
+                    self.cli_ok("import", "values", path, server=indicators)
                     self.assertEqual(value_61(), value)
             finally:
                 reports.stop()
@@ -419,7 +373,7 @@ class CarescoreE2E(unittest.TestCase):
         benchmarks2.start()
         try:
             r = self.cli("benchmark", "--la", "372", "--code", "CareLeaverAcc", "--year",
-                         "2024-25", server=benchmarks2.address)
+                         "2024-25", server=benchmarks2)
             self.assertNotEqual(r.returncode, 0)
             self.assertIn("indicator service", r.stderr)
         finally:
@@ -748,13 +702,13 @@ class CarescoreE2E(unittest.TestCase):
         os.makedirs(data)
         server = Server(data)
         server.start()
-        self.cli_ok("import", "las", f"{ENGLAND}/local_authorities.csv", server=server.address)
-        self.cli_ok("import", "indicators", f"{ENGLAND}/indicators.csv", server=server.address)
+        self.cli_ok("import", "las", f"{ENGLAND}/local_authorities.csv", server=server)
+        self.cli_ok("import", "indicators", f"{ENGLAND}/indicators.csv", server=server)
         # A bulk load under way when SIGTERM arrives either commits whole or
         # not at all: never half.
         load = subprocess.Popen(
-            [os.path.join(BIN_DIR, "carescore"), "--server", server.address, "import",
-             "outturns", f"{ENGLAND}/outturns.csv"],
+            [os.path.join(BIN_DIR, "carescore"), "--server", server.address, "--token",
+             admin_token(server), "import", "outturns", f"{ENGLAND}/outturns.csv"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         time.sleep(0.3)
         self.assertEqual(server.stop(signal.SIGTERM), 0)
@@ -763,18 +717,18 @@ class CarescoreE2E(unittest.TestCase):
         server2 = Server(data)
         server2.start()
         try:
-            rows = self.rows_at(server2.address, "values", "get", "--la", "372",
+            rows = self.rows_at(server2, "values", "get", "--la", "372",
                                 "--code", "CareLeaverAcc", "--annual")
             if load.returncode == 0:
                 self.assertEqual(len(rows), len(national_rows("372", "CareLeaverAcc")), out)
             else:
                 self.assertEqual(rows, [], err)
-            self.assertEqual(len(self.rows_at(server2.address, "las", "list")), 153)
+            self.assertEqual(len(self.rows_at(server2, "las", "list")), 153)
         finally:
             server2.stop()
 
-    def rows_at(self, address, *args):
-        out = self.cli_ok(*args, "--format", "csv", server=address)
+    def rows_at(self, server, *args):
+        out = self.cli_ok(*args, "--format", "csv", server=server)
         return list(csv.DictReader(io.StringIO(out)))
 
 
@@ -800,7 +754,7 @@ class ScorecardCacheE2E(unittest.TestCase):
         for args in (["import", "las", f"{SAMPLES}/local_authorities.csv"],
                      ["import", "indicators", f"{SAMPLES}/indicators.csv", "--year", "2018-19"],
                      ["import", "values", f"{SAMPLES}/monthly_values.csv"]):
-            CarescoreE2E.cli_ok(*args, server=self.server.address)
+            CarescoreE2E.cli_ok(*args, server=self.server)
 
     def tearDown(self):
         self.server.stop()
@@ -826,7 +780,7 @@ class ScorecardCacheE2E(unittest.TestCase):
 
     def card(self):
         out = CarescoreE2E.cli_ok("scorecard", "--la", "372", "--month", "2018-10",
-                                  "--format", "csv", server=self.server.address)
+                                  "--format", "csv", server=self.server)
         return {r["code"]: r for r in csv.DictReader(io.StringIO(out))}
 
     def test_cached_in_redis_fresh_after_a_write_and_up_without_redis(self):
@@ -837,7 +791,7 @@ class ScorecardCacheE2E(unittest.TestCase):
         path = os.path.join(self.tmp, "changed.csv")
         with open(path, "w") as f:
             f.write("la_code,code,period,value\n372,6.1,2018-10,661\n")
-        CarescoreE2E.cli_ok("import", "values", path, server=self.server.address)
+        CarescoreE2E.cli_ok("import", "values", path, server=self.server)
         self.assertEqual(self.card()["6.1"]["value"], "661")
         self.stop_redis()
         self.assertEqual(self.card()["6.1"]["value"], "661")

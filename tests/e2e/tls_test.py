@@ -8,15 +8,12 @@ health and reflection are checked with Google's Python gRPC client.
 Usage: tls_test.py BIN_DIR SAMPLES_DIR ENGLAND_DIR
 """
 
-import importlib.util
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import unittest
 
 import grpc
@@ -24,32 +21,11 @@ import grpc
 BIN_DIR, SAMPLES, ENGLAND = sys.argv[1:4]
 del sys.argv[1:4]
 
-GRPC_PROTO = "/usr/share/grpc-proto"
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import carescore_harness as harness  # noqa: E402  pylint: disable=wrong-import-position
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def load_upstream_protos(workdir):
-    """Python messages for grpc.health.v1 and grpc.reflection, from their files."""
-    out = os.path.join(workdir, "pyproto")
-    os.makedirs(out, exist_ok=True)
-    subprocess.run(
-        ["protoc", "-I", GRPC_PROTO, "--python_out", out,
-         "grpc/health/v1/health.proto", "grpc/reflection/v1alpha/reflection.proto"],
-        check=True)
-
-    def load(name, rel):
-        spec = importlib.util.spec_from_file_location(name, os.path.join(out, rel))
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
-    return (load("tls_health_pb2", "grpc/health/v1/health_pb2.py"),
-            load("tls_reflection_pb2", "grpc/reflection/v1alpha/reflection_pb2.py"))
-
+free_port = harness.free_port
+load_upstream_protos = harness.load_upstream_protos
 
 CA_CONFIG = """[req]
 distinguished_name = dn
@@ -94,53 +70,6 @@ def make_leaf(folder, ca, name, usage):
             cwd=folder)
 
 
-class Server:
-    """A carescore server binary on a free port; `host` is where it listens."""
-
-    def __init__(self, data_dir, binary="carescored", extra=(), host="127.0.0.1"):
-        self.data_dir = data_dir
-        self.binary = binary
-        self.extra = list(extra)
-        self.port = free_port()
-        self.listen = f"{host}:{self.port}"
-        self.address = f"127.0.0.1:{self.port}"
-        self.proc = None
-        self.log = None
-        os.makedirs(data_dir, exist_ok=True)
-
-    def command(self):
-        return [os.path.join(BIN_DIR, self.binary), "--listen", self.listen,
-                "--data-dir", self.data_dir, "--log-format", "json", *self.extra]
-
-    def start(self):
-        self.log = open(os.path.join(self.data_dir, f"server-{self.port}.log"), "ab")
-        self.proc = subprocess.Popen(self.command(), stdout=self.log, stderr=self.log)
-        deadline = time.time() + 20
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"{self.binary} exited early: " + self.read_log())
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return self
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError(f"{self.binary} did not start")
-
-    def stop(self, sig=signal.SIGTERM):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(sig)
-            self.proc.wait(timeout=30)
-        if self.log and not self.log.closed:
-            self.log.close()
-        return self.proc.returncode if self.proc else None
-
-    def read_log(self):
-        if self.log and not self.log.closed:
-            self.log.flush()
-        with open(self.log.name, "rb") as f:
-            return f.read().decode("utf-8", "replace")
-
-
 class TransportSecurity(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -171,7 +100,7 @@ class TransportSecurity(unittest.TestCase):
         return flags + (["--tls-client-ca", self.cert("ca.pem")] if client_ca else [])
 
     def server(self, name, binary="carescored", extra=(), host="127.0.0.1"):
-        server = Server(os.path.join(self.tmp, name), binary, extra, host)
+        server = harness.Server(BIN_DIR, os.path.join(self.tmp, name), binary, extra, host)
         self.addCleanup(server.stop)
         return server
 
@@ -183,9 +112,10 @@ class TransportSecurity(unittest.TestCase):
         if client_cert:
             command += ["--tls-cert", self.cert(f"{client_cert}.pem"),
                         "--tls-key", self.cert(f"{client_cert}.key")]
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CARESCORE_")}
+        # Every server here trusts the development key in its data folder.
+        command += ["--token", server.token("tls-admin", "admin")]
         return subprocess.run(command + list(args), capture_output=True, text=True,
-                               timeout=120, env=env)
+                              timeout=120, env=harness.clean_env())
 
     def cli_ok(self, server, *args, **kwargs):
         r = self.cli(server, *args, **kwargs)
