@@ -41,6 +41,11 @@ v1::AuditService::Stub& Client::audit() {
   return *audit_;
 }
 
+grpc::health::v1::Health::Stub& Client::health() {
+  if (!health_) health_ = grpc::health::v1::Health::NewStub(Channel());
+  return *health_;
+}
+
 absl::Status Client::LoadCredentials() {
   absl::StatusOr<std::string> token = ResolveToken(options_);
   if (!token.ok()) return token.status();

@@ -20,6 +20,7 @@
 #include "carescore/v1/reports.grpc.pb.h"
 #include "clients/cli/output.h"
 #include "google/protobuf/timestamp.pb.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "nlohmann/json.hpp"
 
@@ -78,6 +79,7 @@ class Client {
   v1::EscalationService::Stub& escalations();
   v1::ReportService::Stub& reports();
   v1::AuditService::Stub& audit();
+  grpc::health::v1::Health::Stub& health();
   // Sets the deadline (long for bulk loads) and the bearer token.
   void Prepare(grpc::ClientContext& ctx, bool long_running = false) const;
   // Adds the bearer token (`authorization: Bearer <token>`), if one was
@@ -109,6 +111,7 @@ class Client {
   std::unique_ptr<v1::EscalationService::Stub> escalations_;
   std::unique_ptr<v1::ReportService::Stub> reports_;
   std::unique_ptr<v1::AuditService::Stub> audit_;
+  std::unique_ptr<grpc::health::v1::Health::Stub> health_;
 };
 
 // RFC 3339 in UTC with microseconds.

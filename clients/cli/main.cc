@@ -11,6 +11,7 @@
 #include "clients/cli/benchmark_commands.h"
 #include "clients/cli/client.h"
 #include "clients/cli/escalation_commands.h"
+#include "clients/cli/health_command.h"
 #include "clients/cli/import_commands.h"
 #include "clients/cli/indicator_commands.h"
 #include "clients/cli/report_commands.h"
@@ -70,6 +71,7 @@ int main(int argc, char** argv) {
   cli::IndicatorCommands indicators(app, client, result);
   cli::AuditCommands audit(app, client, result);
   cli::TokenCommands tokens(app, result);
+  cli::HealthCommand health(app, client, result);
   // Runs once the options are parsed, before the chosen command.
   app.parse_complete_callback([&client, &tokens] {
     if (tokens.chosen()) return;  // No server, so no token needed.

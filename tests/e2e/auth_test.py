@@ -249,6 +249,57 @@ class Authentication(unittest.TestCase):
                 self.assertEqual(own_refused, [])
         self.assertIsNone(self.server.proc.poll())
 
+    # --- separate service binaries -----------------------------------------
+
+    def test_separate_services_sign_their_calls_and_carry_the_callers_scope(self):
+        service_key = make_key_pair(self.keys, "service")
+        trust = ["--auth-public-key", os.path.join(self.keys, "idp.pub.pem"),
+                 "--auth-public-key", os.path.join(self.keys, "service.pub.pem"),
+                 "--auth-issuer", ISSUER, "--auth-audience", AUDIENCE]
+        indicators = harness.Server(BIN_DIR, os.path.join(self.tmp, "split-indicators"),
+                                    "carescore-indicators", trust).start()
+        self.addCleanup(indicators.stop)
+        # Trusting a provider's keys, a service that calls others must be told
+        # how to sign its own calls.
+        unsigned = harness.Server(BIN_DIR, os.path.join(self.tmp, "split-unsigned"),
+                                  "carescore-benchmarks",
+                                  ["--indicators", indicators.address, *trust])
+        r = subprocess.run(unsigned.command(), capture_output=True, text=True, timeout=30,
+                           env=harness.clean_env())
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("--service-signing-key", r.stderr)
+        benchmarks = harness.Server(
+            BIN_DIR, os.path.join(self.tmp, "split-benchmarks"), "carescore-benchmarks",
+            ["--indicators", indicators.address, *trust,
+             "--service-signing-key", service_key]).start()
+        self.addCleanup(benchmarks.stop)
+
+        def at(server, *args, token):
+            r = harness.run_cli(BIN_DIR, server.address, args, token=token)
+            if r.returncode != 0:
+                raise AssertionError(f"carescore {' '.join(args)} failed: {r.stderr}")
+            return list(csv.DictReader(io.StringIO(r.stdout)))
+        for args in (["import", "las", f"{ENGLAND}/local_authorities.csv"],
+                     ["import", "indicators", f"{ENGLAND}/indicators.csv"],
+                     ["import", "outturns", f"{ENGLAND}/outturns.csv"]):
+            at(indicators, *args, token=self.admin)
+        at(benchmarks, "import", "neighbours", f"{ENGLAND}/statistical_neighbours_2025.csv",
+           "--model", "2025", token=self.admin)
+        analyst = self.token("analyst-372", "analyst", ["372"])
+        b = at(benchmarks, "benchmark", "--la", "372", "--code", "CareLeaverAcc", "--year",
+               "2024-25", "--format", "csv", token=analyst)[0]
+        self.assertEqual((b["rank"], b["quartile"], b["source"]), ("30", "B", "computed"))
+        r = harness.run_cli(BIN_DIR, benchmarks.address,
+                            ["benchmark", "--la", "382", "--code", "CareLeaverAcc", "--year",
+                             "2024-25"], token=analyst)
+        self.assertIn("permission denied", r.stderr)
+        # Each binary keeps its own audit log: the refusal is in the benchmark
+        # service's, under the analyst's name.
+        refused = at(benchmarks, "audit", "list", "--subject", "analyst-372", "--format", "csv",
+                     token=self.admin)
+        self.assertEqual([(e["rpc"], e["la_codes"], e["result"].split()[0]) for e in refused],
+                         [("BenchmarkService/GetBenchmark", "382", "PERMISSION_DENIED")])
+
     # --- the audit log ------------------------------------------------------
 
     def test_every_escalation_read_is_in_the_audit_log_and_tampering_is_named(self):

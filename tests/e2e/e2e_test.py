@@ -667,6 +667,15 @@ class CarescoreE2E(unittest.TestCase):
 
     # --- operations ---------------------------------------------------------
 
+    def test_cli_health_needs_no_token(self):
+        r = harness.run_cli(BIN_DIR, self.server.address, ["health"])
+        self.assertEqual((r.returncode, r.stdout.strip()), (0, "SERVING"), r.stderr)
+        r = harness.run_cli(BIN_DIR, self.server.address,
+                            ["health", "--service", "carescore.v1.ReportService"])
+        self.assertEqual(r.stdout.strip(), "SERVING")
+        r = harness.run_cli(BIN_DIR, self.server.address, ["health", "--service", "nope"])
+        self.assertNotEqual(r.returncode, 0)
+
     def test_health_and_reflection_with_an_independent_client(self):
         health_pb2, reflection_pb2 = self.health_pb2, self.reflection_pb2
         with grpc.insecure_channel(self.server.address) as channel:
