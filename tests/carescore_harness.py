@@ -96,7 +96,7 @@ class Server:
         self.log = open(os.path.join(self.data_dir, f"server-{self.port}.log"), "ab")
         self.proc = subprocess.Popen(self.command(), stdout=self.log, stderr=self.log,
                                      env=clean_env())
-        deadline = time.time() + 20
+        deadline = time.time() + 60  # ASan builds start slowly under load
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"{self.binary} exited early: " + self.read_log())

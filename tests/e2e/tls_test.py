@@ -106,7 +106,7 @@ class TransportSecurity(unittest.TestCase):
 
     def cli(self, server, *args, tls=True, client_cert=None):
         command = [os.path.join(BIN_DIR, "carescore"), "--server", server.address,
-                   "--timeout", "10"]
+                   "--timeout", "30"]
         if tls:
             command += ["--tls-ca", self.cert("ca.pem")]
         if client_cert:
@@ -128,7 +128,7 @@ class TransportSecurity(unittest.TestCase):
             "/grpc.health.v1.Health/Check",
             request_serializer=self.health_pb2.HealthCheckRequest.SerializeToString,
             response_deserializer=self.health_pb2.HealthCheckResponse.FromString)
-        return check(self.health_pb2.HealthCheckRequest(service=service), timeout=5).status
+        return check(self.health_pb2.HealthCheckRequest(service=service), timeout=20).status
 
     def reflection_services(self, channel):
         info = channel.stream_stream(
@@ -136,7 +136,7 @@ class TransportSecurity(unittest.TestCase):
             request_serializer=self.reflection_pb2.ServerReflectionRequest.SerializeToString,
             response_deserializer=self.reflection_pb2.ServerReflectionResponse.FromString)
         replies = list(info(iter([self.reflection_pb2.ServerReflectionRequest(
-            list_services="")]), timeout=5))
+            list_services="")]), timeout=20))
         return [s.name for s in replies[0].list_services_response.service]
 
     def tls_channel(self, address, client=None):
@@ -259,7 +259,7 @@ class TransportSecurity(unittest.TestCase):
             self.assertEqual(absent.exception.code(), grpc.StatusCode.UNIMPLEMENTED)
             las = channel.unary_unary("/carescore.v1.IndicatorService/ListLocalAuthorities")
             with self.assertRaises(grpc.RpcError) as absent:
-                las(b"", timeout=5)
+                las(b"", timeout=20)
             self.assertEqual(absent.exception.code(), grpc.StatusCode.UNIMPLEMENTED)
 
             # Shutdown turns it NOT_SERVING before the port closes.
