@@ -107,6 +107,13 @@ class Authentication(unittest.TestCase):
         return list(csv.DictReader(io.StringIO(self.cli_ok(*args, "--format", "csv",
                                                            token=token))))
 
+    @staticmethod
+    def raise_args(child, iro_id, when):
+        """`escalations raise` of a stage 1 for LA 372."""
+        return ["escalations", "raise", "--la", "372", "--child", child, "--stage", "1",
+                "--theme", "permanence_drift", "--iro", iro_id, "--team", "LAC 2",
+                "--raised-at", when]
+
     def value_61(self):
         return self.rows("values", "get", "--la", "372", "--code", "6.1", "--from", "2018-10",
                          "--to", "2018-10", token=self.admin)[0]["value"]
@@ -173,10 +180,8 @@ class Authentication(unittest.TestCase):
 
     def test_a_panel_member_reads_the_scorecard_but_no_casework(self):
         iro = self.token("iro-12", "iro", ["372"])
-        case = list(csv.DictReader(io.StringIO(self.cli_ok(
-            "escalations", "raise", "--la", "372", "--child", "C-88001", "--stage", "1",
-            "--theme", "permanence_drift", "--iro", "iro-12", "--team", "LAC 2",
-            "--raised-at", "2018-10-03T10:00:00Z", "--format", "csv", token=iro))))[0]
+        case = self.rows(*self.raise_args("C-88001", "iro-12", "2018-10-03T10:00:00Z"),
+                         token=iro)[0]
         member = self.token("councillor-7", "panel_member", ["372"])
         card = self.rows("scorecard", "--la", "372", "--month", "2018-10", token=member)
         self.assertEqual({r["code"]: r for r in card}["6.1"]["value"], "658")
@@ -199,13 +204,10 @@ class Authentication(unittest.TestCase):
         self.assertEqual(ladder["2"]["respond_roles"], "service_manager")
         iro = self.token("iro-40", "iro", ["372"])
         manager = self.token("tm-40", "team_manager", ["372"])
-        case = list(csv.DictReader(io.StringIO(self.cli_ok(
-            "escalations", "raise", "--la", "372", "--child", "C-88003", "--stage", "1",
-            "--theme", "permanence_drift", "--iro", "iro-40", "--team", "LAC 3",
-            "--raised-at", "2018-10-08T10:00:00Z", "--format", "csv", token=iro))))[0]
-        r = self.cli("escalations", "raise", "--la", "372", "--child", "C-88004", "--stage", "1",
-                     "--theme", "permanence_drift", "--iro", "iro-40", "--team", "LAC 3",
-                     "--raised-at", "2018-10-08T10:00:00Z", token=manager)
+        case = self.rows(*self.raise_args("C-88003", "iro-40", "2018-10-08T10:00:00Z"),
+                         token=iro)[0]
+        r = self.cli(*self.raise_args("C-88004", "iro-40", "2018-10-08T10:00:00Z"),
+                     token=manager)
         self.assertIn("permission denied", r.stderr)
         r = self.cli("escalations", "escalate", case["id"], "--at", "2018-10-09", token=manager)
         self.assertIn("permission denied", r.stderr)
@@ -304,10 +306,8 @@ class Authentication(unittest.TestCase):
 
     def test_every_escalation_read_is_in_the_audit_log_and_tampering_is_named(self):
         iro = self.token("iro-31", "iro", ["372"])
-        case = list(csv.DictReader(io.StringIO(self.cli_ok(
-            "escalations", "raise", "--la", "372", "--child", "C-88002", "--stage", "1",
-            "--theme", "permanence_drift", "--iro", "iro-31", "--team", "LAC 1",
-            "--raised-at", "2018-10-04T10:00:00Z", "--format", "csv", token=iro))))[0]
+        case = self.rows(*self.raise_args("C-88002", "iro-31", "2018-10-04T10:00:00Z"),
+                         token=iro)[0]
         # The actor stored is the token's subject.
         self.assertEqual(self.rows("escalations", "show", case["id"], token=iro)[0]["id"],
                          case["id"])
