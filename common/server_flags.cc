@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/grpc_limits.h"
 #include "common/logging.h"
@@ -32,6 +33,10 @@ void AddServerFlags(CLI::App& app, ServerFlags& flags) {
   app.add_option("--data-dir", flags.data_dir, "Folder for the embedded SQLite databases")
       ->envname("CARESCORE_DATA_DIR")
       ->capture_default_str();
+  app.add_option("--database", flags.database,
+                 "PostgreSQL URL (postgresql://user@host:port/db) holding every store and the "
+                 "audit log, for replicas; default: SQLite files in --data-dir")
+      ->envname("CARESCORE_DATABASE");
   app.add_option("--log-format", flags.log_format, "text or json")
       ->envname("CARESCORE_LOG_FORMAT")
       ->check(CLI::IsMember({"text", "json"}))
@@ -134,6 +139,11 @@ absl::StatusOr<ServerOptions> PrepareServer(const ServerFlags& flags) {
         spdlog::warn("--insecure-plaintext: plaintext channel to {} {}", flag, *address);
       }
     }
+  }
+  if (!flags.database.empty() && !absl::StartsWith(flags.database, "postgresql://") &&
+      !absl::StartsWith(flags.database, "postgres://")) {
+    return absl::InvalidArgumentError(
+        "--database: expected a PostgreSQL URL, postgresql://user@host:port/database");
   }
   options.health_listen = flags.health_listen;
   options.reflection = flags.reflection.value_or(flags.reflection_on_loopback && loopback);

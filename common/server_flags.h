@@ -3,8 +3,8 @@
 
 // The command-line flags every server binary shares, with their
 // environment variables: --listen (CARESCORE_LISTEN), --data-dir
-// (CARESCORE_DATA_DIR), --log-format (CARESCORE_LOG_FORMAT), --log-level
-// (CARESCORE_LOG_LEVEL), --shutdown-grace; the listener's security:
+// (CARESCORE_DATA_DIR), --database (CARESCORE_DATABASE), --log-format (CARESCORE_LOG_FORMAT),
+// --log-level (CARESCORE_LOG_LEVEL), --shutdown-grace; the listener's security:
 // --tls-cert, --tls-key, --tls-client-ca (CARESCORE_TLS_CERT, _KEY,
 // _CLIENT_CA), --insecure-plaintext (CARESCORE_INSECURE_PLAINTEXT),
 // --health-listen (CARESCORE_HEALTH_LISTEN), --reflection/--no-reflection
@@ -29,6 +29,9 @@ namespace carescore {
 struct ServerFlags {
   std::string listen = "127.0.0.1:50051";
   std::string data_dir = "carescore-data";
+  // A PostgreSQL URL: every store and the audit log live there (replicas
+  // share it); empty: SQLite files in data_dir.
+  std::string database;
   std::string log_format = "text";
   std::string log_level = "info";
   double shutdown_grace_seconds = 10;

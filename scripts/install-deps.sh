@@ -14,6 +14,7 @@ packages=(
   grpc-proto python3 python3-grpcio python3-protobuf
   libhiredis-dev redis-server libxlsxwriter-dev libjemalloc-dev libssl-dev openssl
   chromium poppler-utils python3-openpyxl tzdata
+  postgresql libpq-dev ccache docker-compose kubernetes-client python3-yaml
 )
 # Node.js may come from elsewhere (with its own npm); Debian's only if absent.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)

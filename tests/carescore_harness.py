@@ -140,3 +140,41 @@ def run_cli(bin_dir, address, args, token=None, extra=(), timeout=300):
         command += ["--token", token]
     return subprocess.run(command + list(args), capture_output=True, text=True,
                           timeout=timeout, env=clean_env())
+
+
+class Postgres:
+    """A real PostgreSQL server: the one ctest's `postgresql` fixture runs
+    (CARESCORE_TEST_PG_DIR), else one started here by tests/pg_test_server.sh
+    in a temporary folder and stopped by close()."""
+
+    SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pg_test_server.sh")
+
+    def __init__(self, workdir):
+        shared = os.environ.get("CARESCORE_TEST_PG_DIR", "")
+        self.owned = not (shared and os.path.exists(os.path.join(shared, "port")))
+        self.dir = os.path.join(workdir, "pg") if self.owned else shared
+        if self.owned:
+            subprocess.run([self.SCRIPT, "start", self.dir], check=True, capture_output=True,
+                           timeout=120)
+        with open(os.path.join(self.dir, "port")) as f:
+            self.port = int(f.read().strip())
+        self.count = 0
+
+    def psql(self, sql, database="postgres"):
+        r = subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
+                            "-d", database, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql],
+                           capture_output=True, text=True, timeout=60)
+        if r.returncode != 0:
+            raise AssertionError(f"psql failed: {r.stderr}")
+        return r.stdout
+
+    def new_database(self):
+        """An empty database's URL."""
+        self.count += 1
+        name = f"e2e{os.getpid()}_{id(self):x}_{self.count}"
+        self.psql(f"CREATE DATABASE {name}")
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
+
+    def close(self):
+        if self.owned:
+            subprocess.run([self.SCRIPT, "stop", self.dir], capture_output=True, timeout=120)

@@ -41,6 +41,11 @@ v1::AuditService::Stub& Client::audit() {
   return *audit_;
 }
 
+v1::AdminService::Stub& Client::admin() {
+  if (!admin_) admin_ = v1::AdminService::NewStub(Channel());
+  return *admin_;
+}
+
 grpc::health::v1::Health::Stub& Client::health() {
   if (!health_) health_ = grpc::health::v1::Health::NewStub(Channel());
   return *health_;

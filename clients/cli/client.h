@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "carescore/v1/admin.grpc.pb.h"
 #include "carescore/v1/audit.grpc.pb.h"
 #include "carescore/v1/benchmarks.grpc.pb.h"
 #include "carescore/v1/escalations.grpc.pb.h"
@@ -79,6 +80,7 @@ class Client {
   v1::EscalationService::Stub& escalations();
   v1::ReportService::Stub& reports();
   v1::AuditService::Stub& audit();
+  v1::AdminService::Stub& admin();
   grpc::health::v1::Health::Stub& health();
   // Sets the deadline (long for bulk loads) and the bearer token.
   void Prepare(grpc::ClientContext& ctx, bool long_running = false) const;
@@ -111,6 +113,7 @@ class Client {
   std::unique_ptr<v1::EscalationService::Stub> escalations_;
   std::unique_ptr<v1::ReportService::Stub> reports_;
   std::unique_ptr<v1::AuditService::Stub> audit_;
+  std::unique_ptr<v1::AdminService::Stub> admin_;
   std::unique_ptr<grpc::health::v1::Health::Stub> health_;
 };
 

@@ -7,6 +7,7 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/status/status.h"
+#include "clients/cli/admin_commands.h"
 #include "clients/cli/audit_commands.h"
 #include "clients/cli/benchmark_commands.h"
 #include "clients/cli/client.h"
@@ -70,6 +71,7 @@ int main(int argc, char** argv) {
   cli::ReportCommands reports(app, client, result);
   cli::IndicatorCommands indicators(app, client, result);
   cli::AuditCommands audit(app, client, result);
+  cli::AdminCommands admin(app, client, result);
   cli::TokenCommands tokens(app, result);
   cli::HealthCommand health(app, client, result);
   // Runs once the options are parsed, before the chosen command.

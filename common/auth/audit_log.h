@@ -52,6 +52,21 @@ struct AuditVerification {
   std::string problem;        // What is wrong with it, if anything.
 };
 
+// Checks a chain entry by entry, oldest first, as each AuditLog's Verify
+// reads it: stops at the first entry that is missing, does not link to the
+// one before, or does not match its own hash.
+class AuditChainCheck {
+ public:
+  // Checks `entry` (ignored once the chain is broken).
+  void Next(const AuditEntry& entry);
+  bool intact() const { return v_.first_bad_seq == 0; }
+  const AuditVerification& result() const { return v_; }
+
+ private:
+  AuditVerification v_;
+  std::string prev_;
+};
+
 class AuditLog {
  public:
   virtual ~AuditLog() = default;

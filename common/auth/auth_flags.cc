@@ -4,6 +4,9 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/auth/pg_audit_log.h"
+#include "common/auth/sqlite_audit_log.h"
+#include "common/pg_db.h"
 #include "spdlog/spdlog.h"
 
 namespace carescore::auth {
@@ -37,7 +40,7 @@ void AddAuthFlags(CLI::App& app, AuthFlags& flags, bool calls_peers) {
 }
 
 absl::StatusOr<std::unique_ptr<Auth>> MakeAuth(const AuthFlags& flags, const std::string& data_dir,
-                                               const AuthRole& role) {
+                                               const AuthRole& role, const std::string& database) {
   std::unique_ptr<Auth> auth(new Auth());
   VerifierOptions options;
   options.issuer = flags.issuer;
@@ -97,15 +100,28 @@ absl::StatusOr<std::unique_ptr<Auth>> MakeAuth(const AuthFlags& flags, const std
   if (!verifier.ok()) return verifier.status();
   auth->verifier_ = *std::move(verifier);
 
+  // Replicas sharing a database must share one chain, so the database wins
+  // over a file unless --audit-log names one.
+  const bool in_database = !database.empty() && flags.audit_log.empty();
   const std::string audit_path =
-      flags.audit_log.empty() ? (std::filesystem::path(data_dir) / role.audit_file_name).string()
-                              : flags.audit_log;
-  absl::StatusOr<std::unique_ptr<SqliteAuditLog>> audit = SqliteAuditLog::Open(audit_path);
-  if (!audit.ok()) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot open the audit log ", audit_path, ": ", audit.status().message()));
+      in_database               ? absl::StrCat(RedactedPgUrl(database), " (schema audit)")
+      : flags.audit_log.empty() ? (std::filesystem::path(data_dir) / role.audit_file_name).string()
+                                : flags.audit_log;
+  if (in_database) {
+    absl::StatusOr<std::unique_ptr<PgAuditLog>> audit = PgAuditLog::Open(database);
+    if (!audit.ok()) {
+      return absl::Status(audit.status().code(),
+                          absl::StrCat("cannot open the audit log: ", audit.status().message()));
+    }
+    auth->audit_ = *std::move(audit);
+  } else {
+    absl::StatusOr<std::unique_ptr<SqliteAuditLog>> audit = SqliteAuditLog::Open(audit_path);
+    if (!audit.ok()) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot open the audit log ", audit_path, ": ", audit.status().message()));
+    }
+    auth->audit_ = *std::move(audit);
   }
-  auth->audit_ = *std::move(audit);
   auth->gate_ = std::make_unique<AuthGate>(*auth->verifier_, auth->audit_.get());
   if (!auth->development_key_.empty()) {
     spdlog::info("tokens: trusting the development key {} (carescore token mint --data-dir {})",

@@ -12,7 +12,8 @@
 //       key pair in the data folder (auth-key.pem 0600, made on first
 //       start), which `carescore token mint --data-dir` signs with.
 //   --auth-issuer, --auth-audience (CARESCORE_AUTH_ISSUER, _AUDIENCE).
-//   --audit-log FILE (CARESCORE_AUDIT_LOG): default in the data folder.
+//   --audit-log FILE (CARESCORE_AUDIT_LOG): default in the data folder, or
+//       the `audit` schema of --database when the binary has one.
 //   --service-token-file FILE (CARESCORE_SERVICE_TOKEN_FILE): the token this
 //       service sends to others, kept fresh by the platform.
 //   --service-signing-key FILE (CARESCORE_SERVICE_SIGNING_KEY): a private
@@ -25,9 +26,9 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/status/statusor.h"
+#include "common/auth/audit_log.h"
 #include "common/auth/gate.h"
 #include "common/auth/service_token.h"
-#include "common/auth/sqlite_audit_log.h"
 #include "common/auth/token.h"
 
 namespace carescore::auth {
@@ -68,9 +69,9 @@ class Auth {
 
  private:
   friend absl::StatusOr<std::unique_ptr<Auth>> MakeAuth(const AuthFlags&, const std::string&,
-                                                        const AuthRole&);
+                                                        const AuthRole&, const std::string&);
   std::unique_ptr<TokenVerifier> verifier_;
-  std::unique_ptr<SqliteAuditLog> audit_;
+  std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<AuthGate> gate_;
   std::unique_ptr<ServiceToken> service_token_;
   std::string development_key_;
@@ -79,9 +80,12 @@ class Auth {
 // InvalidArgument for a key file that cannot be read or parsed,
 // FailedPrecondition when the binary calls other services and has no way
 // to make a service token (the message names the flags to give),
-// Unavailable if the audit log cannot be opened.
+// Unavailable if the audit log cannot be opened. `database`: a PostgreSQL
+// URL (--database) holding the audit log, shared by every replica; empty:
+// a SQLite file.
 absl::StatusOr<std::unique_ptr<Auth>> MakeAuth(const AuthFlags& flags, const std::string& data_dir,
-                                               const AuthRole& role);
+                                               const AuthRole& role,
+                                               const std::string& database = "");
 
 }  // namespace carescore::auth
 

@@ -96,6 +96,8 @@ const std::map<std::string, Rule, std::less<>>& Table() {
         // The audit log.
         {"AuditService/ListAuditEntries", {admin, Scope::kNone}},
         {"AuditService/VerifyAuditLog", {admin, Scope::kNone}},
+        // A backup: every store, every child's casework; always audited.
+        {"AdminService/Backup", {admin, Scope::kNone, true}},
     };
     return t;
   }();

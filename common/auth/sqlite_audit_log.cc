@@ -1,10 +1,7 @@
 #include "common/auth/sqlite_audit_log.h"
 
-#include <openssl/evp.h>
-
 #include <utility>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 
 namespace carescore::auth {
@@ -40,19 +37,6 @@ AuditEntry ReadEntry(const SqliteStatement& row) {
 }
 
 }  // namespace
-
-std::string AuditHash(const AuditEntry& e, const std::string& prev_hash) {
-  std::string text;
-  for (const std::string& field :
-       {prev_hash, absl::StrCat(e.seq), absl::StrCat(absl::ToUnixMicros(e.at)), e.subject, e.roles,
-        e.on_behalf_of, e.method, e.la_codes, e.resource, e.result}) {
-    absl::StrAppend(&text, field.size(), ":", field, ";");
-  }
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
-  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), length));
-}
 
 absl::StatusOr<std::unique_ptr<SqliteAuditLog>> SqliteAuditLog::Open(const std::string& path) {
   absl::StatusOr<std::unique_ptr<SqliteDb>> db = SqliteDb::Open(path);
@@ -122,27 +106,13 @@ absl::StatusOr<AuditVerification> SqliteAuditLog::Verify() {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<SqliteStatement> q = db_->Prepare(absl::StrCat(kColumns, " ORDER BY seq"));
   if (!q.ok()) return q.status();
-  AuditVerification v;
-  std::string prev;
+  AuditChainCheck chain;
   absl::Status read = q->ForEachRow([&](const SqliteStatement& row) {
-    if (v.first_bad_seq != 0) return absl::OkStatus();
-    const AuditEntry e = ReadEntry(row);
-    ++v.entries;
-    if (e.seq != v.entries) {
-      v.first_bad_seq = e.seq;
-      v.problem = absl::StrCat("entry ", v.entries, " is missing (the next is ", e.seq, ")");
-    } else if (e.prev_hash != prev) {
-      v.first_bad_seq = e.seq;
-      v.problem = "its previous hash is not the hash of the entry before it";
-    } else if (AuditHash(e, prev) != e.hash) {
-      v.first_bad_seq = e.seq;
-      v.problem = "its fields do not match its hash (changed after it was written)";
-    }
-    prev = e.hash;
+    if (chain.intact()) chain.Next(ReadEntry(row));
     return absl::OkStatus();
   });
   if (!read.ok()) return read;
-  return v;
+  return chain.result();
 }
 
 }  // namespace carescore::auth

@@ -13,8 +13,8 @@
 #include "services/audit/audit_grpc_service.h"
 #include "services/benchmarks/benchmark_grpc_service.h"
 #include "services/benchmarks/benchmark_service.h"
-#include "services/benchmarks/sqlite_benchmark_store.h"
 #include "services/indicators/grpc_indicator_reader.h"
+#include "services/stores/open_stores.h"
 #include "spdlog/spdlog.h"
 
 int main(int argc, char** argv) {
@@ -36,17 +36,17 @@ int main(int argc, char** argv) {
     return 2;
   }
   absl::StatusOr<std::unique_ptr<carescore::auth::Auth>> auth = carescore::auth::MakeAuth(
-      auth_flags, flags.data_dir, {"carescore-benchmarks", "audit-benchmarks.db", true, false});
+      auth_flags, flags.data_dir, {"carescore-benchmarks", "audit-benchmarks.db", true, false},
+      flags.database);
   if (!auth.ok()) {
     spdlog::critical("{}", std::string(auth.status().message()));
     return 2;
   }
   carescore::auth::AuthGate& gate = (*auth)->gate();
   carescore::audit::AuditGrpcService audit_grpc((*auth)->audit_log(), &gate);
-  const std::string path = (std::filesystem::path(flags.data_dir) / "benchmarks.db").string();
-  auto store = carescore::benchmarks::SqliteBenchmarkStore::Open(path);
+  auto store = carescore::stores::OpenBenchmarkStore({flags.database, flags.data_dir});
   if (!store.ok()) {
-    spdlog::critical("cannot open {}: {}", path, std::string(store.status().message()));
+    spdlog::critical("{}", std::string(store.status().message()));
     return 1;
   }
   carescore::ChannelSlot indicators_channel;

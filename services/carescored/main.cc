@@ -1,5 +1,6 @@
 // carescored: every carescore service in one process, on embedded SQLite
-// databases in --data-dir. The default for one machine. Services call each
+// databases in --data-dir (the default for one machine), or on PostgreSQL
+// with --database, where several carescored replicas share the state. Services call each
 // other through their gRPC APIs over the server's in-process channel, the
 // same client code as across containers.
 
@@ -12,32 +13,33 @@
 #include "common/grpc_limits.h"
 #include "common/server_flags.h"
 #include "common/server_runner.h"
+#include "services/admin/admin_grpc_service.h"
+#include "services/admin/restore.h"
 #include "services/audit/audit_grpc_service.h"
 #include "services/benchmarks/benchmark_grpc_service.h"
 #include "services/benchmarks/benchmark_service.h"
 #include "services/benchmarks/grpc_benchmark_reader.h"
-#include "services/benchmarks/sqlite_benchmark_store.h"
 #include "services/escalations/escalation_grpc_service.h"
 #include "services/escalations/escalation_service.h"
 #include "services/escalations/grpc_escalation_reader.h"
 #include "services/escalations/ladder_flag.h"
+#include "services/escalations/pg_change_relay.h"
 #include "services/escalations/policy_flags.h"
-#include "services/escalations/sqlite_escalation_store.h"
 #include "services/indicators/grpc_indicator_reader.h"
 #include "services/indicators/indicator_grpc_service.h"
 #include "services/indicators/indicator_service.h"
-#include "services/indicators/sqlite_indicator_store.h"
 #include "services/reports/cache_flag.h"
 #include "services/reports/report_grpc_service.h"
 #include "services/reports/report_service.h"
+#include "services/stores/open_stores.h"
 #include "spdlog/spdlog.h"
 
 namespace {
 
 template <typename T>
-bool Opened(const absl::StatusOr<T>& store, const char* name) {
+bool Opened(const absl::StatusOr<T>& store) {
   if (store.ok()) return true;
-  spdlog::critical("{} store: {}", name, std::string(store.status().message()));
+  spdlog::critical("{}", std::string(store.status().message()));
   return false;
 }
 
@@ -59,25 +61,34 @@ int main(int argc, char** argv) {
   carescore::reports::AddReportFlags(app, report_flags);
   carescore::auth::AuthFlags auth_flags;
   carescore::auth::AddAuthFlags(app, auth_flags, /*calls_peers=*/false);
+  std::string restore_file;
+  app.add_option("--restore", restore_file,
+                 "Restore a backup archive (carescore admin backup) into --data-dir, which must "
+                 "hold no database, then exit without serving");
   CLI11_PARSE(app, argc, argv);
+  if (!restore_file.empty()) {
+    return carescore::admin::RunRestore(restore_file, flags.data_dir, flags.database, std::cout,
+                                        std::cerr);
+  }
   absl::StatusOr<carescore::ServerOptions> options = carescore::PrepareServer(flags);
   if (!options.ok()) {
     std::cerr << options.status().message() << "\n";
     return 2;
   }
-  const std::filesystem::path dir(flags.data_dir);
-  absl::StatusOr<std::unique_ptr<carescore::auth::Auth>> auth =
-      carescore::auth::MakeAuth(auth_flags, flags.data_dir, {"carescored", "audit.db", true, true});
+  absl::StatusOr<std::unique_ptr<carescore::auth::Auth>> auth = carescore::auth::MakeAuth(
+      auth_flags, flags.data_dir, {"carescored", "audit.db", true, true}, flags.database);
   if (!auth.ok()) {
     spdlog::critical("{}", std::string(auth.status().message()));
     return 2;
   }
   carescore::auth::AuthGate& gate = (*auth)->gate();
   carescore::audit::AuditGrpcService audit_grpc((*auth)->audit_log(), &gate);
+  carescore::admin::BackupService backups({flags.database, flags.data_dir, auth_flags.audit_log});
+  carescore::admin::AdminGrpcService admin_grpc(backups, &gate);
 
-  auto indicator_store =
-      carescore::indicators::SqliteIndicatorStore::Open((dir / "indicators.db").string());
-  if (!Opened(indicator_store, "indicators")) return 1;
+  const carescore::stores::StoreLocation where{flags.database, flags.data_dir};
+  auto indicator_store = carescore::stores::OpenIndicatorStore(where);
+  if (!Opened(indicator_store)) return 1;
   carescore::indicators::IndicatorService indicators(**indicator_store,
                                                      absl::Milliseconds(lease_ms));
   carescore::indicators::IndicatorGrpcService indicators_grpc(indicators, &gate);
@@ -86,9 +97,8 @@ int main(int argc, char** argv) {
   in_process.SetCallMetadata(carescore::auth::PeerCallMetadataSource(*(*auth)->service_token()));
   carescore::indicators::GrpcIndicatorReader indicator_reader(in_process);
 
-  auto benchmark_store =
-      carescore::benchmarks::SqliteBenchmarkStore::Open((dir / "benchmarks.db").string());
-  if (!Opened(benchmark_store, "benchmarks")) return 1;
+  auto benchmark_store = carescore::stores::OpenBenchmarkStore(where);
+  if (!Opened(benchmark_store)) return 1;
   carescore::benchmarks::BenchmarkService benchmarks(**benchmark_store, indicator_reader,
                                                      absl::Milliseconds(lease_ms));
   carescore::benchmarks::BenchmarkGrpcService benchmarks_grpc(benchmarks, &gate);
@@ -105,10 +115,17 @@ int main(int argc, char** argv) {
     spdlog::critical("{}", std::string(policy.status().message()));
     return 2;
   }
-  auto escalation_store =
-      carescore::escalations::SqliteEscalationStore::Open((dir / "escalations.db").string());
-  if (!Opened(escalation_store, "escalations")) return 1;
+  auto escalation_store = carescore::stores::OpenEscalationStore(where);
+  if (!Opened(escalation_store)) return 1;
   carescore::escalations::ChangeFeed escalation_feed;
+  // Replicas on one database see each other's changes (LISTEN/NOTIFY).
+  std::unique_ptr<carescore::escalations::PgChangeRelay> escalation_relay;
+  if (!flags.database.empty()) {
+    auto relay = carescore::escalations::PgChangeRelay::Start(flags.database, escalation_feed,
+                                                              **escalation_store);
+    if (!Opened(relay)) return 1;
+    escalation_relay = *std::move(relay);
+  }
   carescore::escalations::EscalationService escalations(**escalation_store, indicator_reader,
                                                         *std::move(ladder), escalation_feed,
                                                         *std::move(policy));
@@ -121,9 +138,8 @@ int main(int argc, char** argv) {
     spdlog::critical("{}", std::string(cache.status().message()));
     return 2;
   }
-  auto commentary_store =
-      carescore::reports::SqliteCommentaryStore::Open((dir / "reports.db").string());
-  if (!Opened(commentary_store, "reports")) return 1;
+  auto commentary_store = carescore::stores::OpenCommentaryStore(where);
+  if (!Opened(commentary_store)) return 1;
   carescore::escalations::GrpcEscalationReader escalation_reader(in_process);
   carescore::reports::ReportDependencies report_deps;
   report_deps.cache = cache->get();
@@ -141,7 +157,8 @@ int main(int argc, char** argv) {
        {carescore::v1::BenchmarkService::service_full_name(), &benchmarks_grpc},
        {carescore::v1::EscalationService::service_full_name(), &escalations_grpc},
        {carescore::v1::ReportService::service_full_name(), &reports_grpc},
-       {carescore::v1::AuditService::service_full_name(), &audit_grpc}},
+       {carescore::v1::AuditService::service_full_name(), &audit_grpc},
+       {carescore::v1::AdminService::service_full_name(), &admin_grpc}},
       [&in_process](grpc::Server& server, int /*port*/) {
         in_process.Set(server.InProcessChannel(carescore::LimitedChannelArguments()));
       });

@@ -1,16 +1,40 @@
 #include "services/escalations/change_feed.h"
 
 #include <algorithm>
+#include <string>
+
+#include "spdlog/spdlog.h"
 
 namespace carescore::escalations {
 
 void ChangeFeed::Publish(const v1::WatchEscalationsResponse& change) {
+  {
+    // Shared: concurrent publishers send side by side; SetRelay waits.
+    absl::ReaderMutexLock lock(&relay_mu_);
+    if (relay_ != nullptr) {
+      absl::Status sent = relay_->Send(change);
+      if (sent.ok()) return;
+      spdlog::warn(
+          "escalation {} changed, but the change could not be sent to other replicas' "
+          "watchers: {}",
+          change.escalation().id(), std::string(sent.message()));
+    }
+  }
+  Deliver(change);
+}
+
+void ChangeFeed::Deliver(const v1::WatchEscalationsResponse& change) {
   absl::MutexLock lock(&mu_);
   changes_.push_back(change);
   if (changes_.size() > capacity_) {
     changes_.pop_front();
     ++first_;
   }
+}
+
+void ChangeFeed::SetRelay(Relay* relay) {
+  absl::MutexLock lock(&relay_mu_);
+  relay_ = relay;
 }
 
 uint64_t ChangeFeed::Next() const {

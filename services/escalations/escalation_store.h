@@ -41,7 +41,8 @@ class EscalationStore {
   // Gives `escalation` the next id ("ESC-000001") and stores it.
   virtual absl::StatusOr<v1::Escalation> Insert(v1::Escalation escalation) = 0;
   // Replaces a stored escalation if it still has `expected_transitions`
-  // transitions; Aborted if someone changed it meanwhile, NotFound if absent.
+  // transitions; Aborted if someone changed it meanwhile or it is absent
+  // (the service reads it first, so absent means removed meanwhile).
   [[nodiscard]] virtual absl::Status Update(const v1::Escalation& escalation,
                                             int expected_transitions) = 0;
   virtual absl::StatusOr<std::optional<v1::Escalation>> Find(absl::string_view id) = 0;

@@ -15,9 +15,10 @@
 #include "services/escalations/escalation_grpc_service.h"
 #include "services/escalations/escalation_service.h"
 #include "services/escalations/ladder_flag.h"
+#include "services/escalations/pg_change_relay.h"
 #include "services/escalations/policy_flags.h"
-#include "services/escalations/sqlite_escalation_store.h"
 #include "services/indicators/grpc_indicator_reader.h"
+#include "services/stores/open_stores.h"
 #include "spdlog/spdlog.h"
 
 int main(int argc, char** argv) {
@@ -53,17 +54,17 @@ int main(int argc, char** argv) {
     return 2;
   }
   absl::StatusOr<std::unique_ptr<carescore::auth::Auth>> auth = carescore::auth::MakeAuth(
-      auth_flags, flags.data_dir, {"carescore-escalations", "audit-escalations.db", true, false});
+      auth_flags, flags.data_dir, {"carescore-escalations", "audit-escalations.db", true, false},
+      flags.database);
   if (!auth.ok()) {
     spdlog::critical("{}", std::string(auth.status().message()));
     return 2;
   }
   carescore::auth::AuthGate& gate = (*auth)->gate();
   carescore::audit::AuditGrpcService audit_grpc((*auth)->audit_log(), &gate);
-  const std::string path = (std::filesystem::path(flags.data_dir) / "escalations.db").string();
-  auto store = carescore::escalations::SqliteEscalationStore::Open(path);
+  auto store = carescore::stores::OpenEscalationStore({flags.database, flags.data_dir});
   if (!store.ok()) {
-    spdlog::critical("cannot open {}: {}", path, std::string(store.status().message()));
+    spdlog::critical("{}", std::string(store.status().message()));
     return 1;
   }
   carescore::ChannelSlot indicators_channel;
@@ -72,6 +73,16 @@ int main(int argc, char** argv) {
       carescore::auth::PeerCallMetadataSource(*(*auth)->service_token()));
   carescore::indicators::GrpcIndicatorReader indicators(indicators_channel);
   carescore::escalations::ChangeFeed feed;
+  // Replicas on one database see each other's changes (LISTEN/NOTIFY).
+  std::unique_ptr<carescore::escalations::PgChangeRelay> relay;
+  if (!flags.database.empty()) {
+    auto started = carescore::escalations::PgChangeRelay::Start(flags.database, feed, **store);
+    if (!started.ok()) {
+      spdlog::critical("escalation change relay: {}", std::string(started.status().message()));
+      return 1;
+    }
+    relay = *std::move(started);
+  }
   carescore::escalations::EscalationService service(**store, indicators, *std::move(ladder), feed,
                                                     *std::move(policy));
   carescore::escalations::EscalationGrpcService grpc_service(service, &gate);

@@ -11,7 +11,7 @@
 #include "services/audit/audit_grpc_service.h"
 #include "services/indicators/indicator_grpc_service.h"
 #include "services/indicators/indicator_service.h"
-#include "services/indicators/sqlite_indicator_store.h"
+#include "services/stores/open_stores.h"
 #include "spdlog/spdlog.h"
 
 int main(int argc, char** argv) {
@@ -30,17 +30,17 @@ int main(int argc, char** argv) {
     return 2;
   }
   absl::StatusOr<std::unique_ptr<carescore::auth::Auth>> auth = carescore::auth::MakeAuth(
-      auth_flags, flags.data_dir, {"carescore-indicators", "audit-indicators.db", false, false});
+      auth_flags, flags.data_dir, {"carescore-indicators", "audit-indicators.db", false, false},
+      flags.database);
   if (!auth.ok()) {
     spdlog::critical("{}", std::string(auth.status().message()));
     return 2;
   }
   carescore::auth::AuthGate& gate = (*auth)->gate();
   carescore::audit::AuditGrpcService audit_grpc((*auth)->audit_log(), &gate);
-  const std::string path = (std::filesystem::path(flags.data_dir) / "indicators.db").string();
-  auto store = carescore::indicators::SqliteIndicatorStore::Open(path);
+  auto store = carescore::stores::OpenIndicatorStore({flags.database, flags.data_dir});
   if (!store.ok()) {
-    spdlog::critical("cannot open {}: {}", path, std::string(store.status().message()));
+    spdlog::critical("{}", std::string(store.status().message()));
     return 1;
   }
   carescore::indicators::IndicatorService service(**store, absl::Milliseconds(lease_ms));

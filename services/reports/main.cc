@@ -17,6 +17,7 @@
 #include "services/reports/cache_flag.h"
 #include "services/reports/report_grpc_service.h"
 #include "services/reports/report_service.h"
+#include "services/stores/open_stores.h"
 #include "spdlog/spdlog.h"
 
 int main(int argc, char** argv) {
@@ -46,7 +47,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   absl::StatusOr<std::unique_ptr<carescore::auth::Auth>> auth = carescore::auth::MakeAuth(
-      auth_flags, flags.data_dir, {"carescore-reports", "audit-reports.db", true, false});
+      auth_flags, flags.data_dir, {"carescore-reports", "audit-reports.db", true, false},
+      flags.database);
   if (!auth.ok()) {
     spdlog::critical("{}", std::string(auth.status().message()));
     return 2;
@@ -69,10 +71,9 @@ int main(int argc, char** argv) {
     spdlog::critical("{}", std::string(cache.status().message()));
     return 2;
   }
-  const std::string path = (std::filesystem::path(flags.data_dir) / "reports.db").string();
-  auto commentary = carescore::reports::SqliteCommentaryStore::Open(path);
+  auto commentary = carescore::stores::OpenCommentaryStore({flags.database, flags.data_dir});
   if (!commentary.ok()) {
-    spdlog::critical("cannot open {}: {}", path, std::string(commentary.status().message()));
+    spdlog::critical("{}", std::string(commentary.status().message()));
     return 1;
   }
   carescore::ChannelSlot escalations_channel;

@@ -36,6 +36,7 @@
 #include "services/reports/redis_cache.h"
 #include "services/reports/report_grpc_service.h"
 #include "services/reports/report_service.h"
+#include "services/stores/open_stores.h"
 
 namespace {
 
@@ -136,14 +137,22 @@ int main(int argc, char** argv) {
   app.add_option("--redis", redis, "Redis HOST:PORT for the cache (default: in-process)");
   app.add_option("--seconds", seconds, "Seconds per measurement")->check(CLI::PositiveNumber);
   app.add_option("--samples", samples, "Folder with the Rotherham sample");
+  std::string database;
+  app.add_option("--database", database,
+                 "PostgreSQL URL of an EMPTY database for the stores (default: SQLite in "
+                 "memory)");
   std::string only;
   app.add_option("--only", only, "Measure one kind (bare, cached or cold), for profiling")
       ->check(CLI::IsMember({"bare", "cached", "cold"}));
   CLI11_PARSE(app, argc, argv);
 
   // The data: the Rotherham sample, loaded through the real rules.
+  // SQLite in memory, or the PostgreSQL stores the replicas run on.
+  const carescore::stores::StoreLocation where{database, ""};
   auto indicator_store =
-      OrDie(carescore::indicators::SqliteIndicatorStore::Open(":memory:"), "store");
+      database.empty()
+          ? OrDie(carescore::indicators::SqliteIndicatorStore::Open(":memory:"), "store")
+          : OrDie(carescore::stores::OpenIndicatorStore(where), "store");
   // The servers' default version lease, as carescored runs.
   const absl::Duration lease = absl::Milliseconds(carescore::kDefaultVersionLeaseMs);
   carescore::indicators::IndicatorService indicators(*indicator_store, lease);
@@ -177,7 +186,9 @@ int main(int argc, char** argv) {
   carescore::ChannelSlot channel;
   carescore::indicators::GrpcIndicatorReader indicator_reader(channel);
   auto benchmark_store =
-      OrDie(carescore::benchmarks::SqliteBenchmarkStore::Open(":memory:"), "bstore");
+      database.empty()
+          ? OrDie(carescore::benchmarks::SqliteBenchmarkStore::Open(":memory:"), "bstore")
+          : OrDie(carescore::stores::OpenBenchmarkStore(where), "bstore");
   carescore::benchmarks::BenchmarkService benchmarks(*benchmark_store, indicator_reader, lease);
   carescore::benchmarks::BenchmarkGrpcService benchmarks_grpc(benchmarks);
   int data_port = 0;
