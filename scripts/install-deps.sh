@@ -14,10 +14,15 @@ packages=(
   grpc-proto python3 python3-grpcio python3-protobuf
   libhiredis-dev redis-server libxlsxwriter-dev libjemalloc-dev libssl-dev openssl
   chromium poppler-utils python3-openpyxl tzdata
-  postgresql libpq-dev ccache docker-compose kubernetes-client python3-yaml
+  postgresql libpq-dev python3-yaml
 )
 # Node.js may come from elsewhere (with its own npm); Debian's only if absent.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+# The manifests' checks (tests/deploy_check.sh): any kubectl and
+# docker-compose will do; Debian's only where none is installed (another
+# kubectl package owns /usr/bin/kubectl and would clash).
+command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client)
+command -v docker-compose >/dev/null 2>&1 || packages+=(docker-compose)
 
 missing=()
 for p in "${packages[@]}"; do

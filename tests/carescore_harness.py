@@ -9,9 +9,11 @@ Tests import it after putting this folder on sys.path:
 
 import importlib.util
 import os
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 
 GRPC_PROTO = "/usr/share/grpc-proto"
@@ -149,10 +151,17 @@ class Postgres:
 
     SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pg_test_server.sh")
 
-    def __init__(self, workdir):
-        shared = os.environ.get("CARESCORE_TEST_PG_DIR", "")
+    def __init__(self, workdir, own=False):
+        """`own`: a server of its own even under ctest (fault tests restart it)."""
+        shared = "" if own else os.environ.get("CARESCORE_TEST_PG_DIR", "")
         self.owned = not (shared and os.path.exists(os.path.join(shared, "port")))
-        self.dir = os.path.join(workdir, "pg") if self.owned else shared
+        # A folder of its own under the temporary root: the server runs as
+        # the postgres user, who cannot enter a test's private folder.
+        self.dir = shared
+        if self.owned:
+            parent = tempfile.mkdtemp(prefix="carescore-pg-")
+            os.chmod(parent, 0o755)  # The server's own folder inside stays 0700.
+            self.dir = os.path.join(parent, "pg")
         if self.owned:
             subprocess.run([self.SCRIPT, "start", self.dir], check=True, capture_output=True,
                            timeout=120)
@@ -175,6 +184,13 @@ class Postgres:
         self.psql(f"CREATE DATABASE {name}")
         return f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
 
+    def restart(self):
+        """Stops the server at once (as a crash would) and starts it again on
+        the same port and data."""
+        subprocess.run([self.SCRIPT, "restart", self.dir], check=True, capture_output=True,
+                       timeout=120)
+
     def close(self):
         if self.owned:
             subprocess.run([self.SCRIPT, "stop", self.dir], capture_output=True, timeout=120)
+            shutil.rmtree(os.path.dirname(self.dir), ignore_errors=True)

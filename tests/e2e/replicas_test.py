@@ -177,11 +177,98 @@ class ReplicasTest(unittest.TestCase):
         self.assertEqual(len(ids), 16)
         self.assertEqual(len(set(ids)), 16)
 
+    def test_a_pg_dump_restored_elsewhere_serves_the_same(self):
+        # deploy/README.md's commands: pg_dump -Fc while serving, pg_restore
+        # into an empty database in one transaction, a server started on it.
+        dump = os.path.join(self.tmp, "carescore.dump")
+        subprocess.run(["pg_dump", "--format=custom", f"--file={dump}", self.url], check=True,
+                       capture_output=True, timeout=300)
+        restored = self.pg.new_database()
+        subprocess.run(["pg_restore", f"--dbname={restored}", "--no-owner", "--no-privileges",
+                        "--single-transaction", "--exit-on-error", dump], check=True,
+                       capture_output=True, timeout=300)
+        card = self.cli_ok(self.a, "scorecard", "--la", "372", "--month", "2018-10", "--format",
+                           "json")
+        other = harness.Server(BIN_DIR, os.path.join(self.tmp, "restored"), extra=[
+            "--database", restored, "--auth-public-key", os.path.join(self.tmp, "key.pub.pem")])
+        other.start()
+        try:
+            self.assertEqual(
+                self.cli_ok(other, "scorecard", "--la", "372", "--month", "2018-10", "--format",
+                            "json").replace('"cache": "hit"', '"cache": "miss"'),
+                card.replace('"cache": "hit"', '"cache": "miss"'))
+            self.cli_ok(other, "audit", "verify")
+        finally:
+            other.stop()
+
     def test_the_audit_log_is_one_chain_for_both(self):
         out = self.cli(self.b, "audit", "verify")
         self.assertEqual(out.returncode, 0, out.stderr + out.stdout)
         subjects = self.rows(self.a, "audit", "list", "--limit", "1000")
         self.assertTrue(any("ImportValues" in r["rpc"] for r in subjects))
+
+
+class PostgresRestartTest(unittest.TestCase):
+    """PostgreSQL restarted (as after a crash) under a stream of imports:
+    calls in flight fail with UNAVAILABLE, every acknowledged import is
+    still there, and the server serves again without a restart of ours."""
+
+    def test_writes_resume_and_nothing_acknowledged_is_lost(self):
+        tmp = tempfile.mkdtemp(prefix="carescore-pgrestart-")
+        pg = harness.Postgres(tmp, own=True)
+        server = None
+        try:
+            url = pg.new_database()
+            server = harness.Server(BIN_DIR, os.path.join(tmp, "s"),
+                                    extra=["--database", url]).start()
+            token = server.token("ops", "admin")
+
+            def cli(*args):
+                return harness.run_cli(BIN_DIR, server.address, args, token=token)
+
+            for args in (("import", "las", f"{ENGLAND}/local_authorities.csv"),
+                         ("import", "indicators", f"{SAMPLES}/indicators.csv", "--year",
+                          "2018-19")):
+                r = cli(*args)
+                self.assertEqual(r.returncode, 0, r.stderr)
+            acknowledged, failures = [], []
+            stop = threading.Event()
+
+            def write():
+                n = 0
+                while not stop.is_set():
+                    n += 1
+                    path = os.path.join(tmp, f"v{n}.csv")
+                    with open(path, "w") as f:
+                        f.write("la_code,code,period,value,numerator,denominator\n"
+                                f"372,6.8,2016-05,{n % 100},{n % 100},100\n")
+                    r = cli("import", "values", path, "--source", f"n{n}")
+                    (acknowledged if r.returncode == 0 else failures).append((n, r.stderr))
+
+            writer = threading.Thread(target=write)
+            writer.start()
+            time.sleep(2)
+            pg.restart()
+            time.sleep(3)
+            stop.set()
+            writer.join(timeout=120)
+            # Service resumed: the last writes after the restart succeeded.
+            self.assertTrue(acknowledged, failures[:3])
+            self.assertGreater(max(n for n, _ in acknowledged),
+                               max([n for n, _ in failures] or [0]), failures[-3:])
+            for _, err in failures:
+                self.assertRegex(err, r"(?i)unavailable|PostgreSQL|connect|terminat", err)
+            history = cli("values", "history", "--la", "372", "--code", "6.8", "--period",
+                          "2016-05", "--format", "csv")
+            self.assertEqual(history.returncode, 0, history.stderr)
+            kept = {r["source"] for r in csv.DictReader(io.StringIO(history.stdout))}
+            missing = [n for n, _ in acknowledged if f"n{n}" not in kept]
+            self.assertEqual(missing, [])
+        finally:
+            if server:
+                server.stop()
+            pg.close()
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 class MoveFromEmbeddedTest(unittest.TestCase):
