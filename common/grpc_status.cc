@@ -17,10 +17,16 @@ constexpr absl::string_view kErrorInfoTypeUrl = "type.googleapis.com/google.rpc.
 
 }  // namespace
 
-grpc::Status ToGrpcStatus(const absl::Status& status) {
-  if (status.ok()) return grpc::Status::OK;
+grpc::Status ToGrpcStatus(const absl::Status& in) {
+  if (in.ok()) return grpc::Status::OK;
+  // Every error leaves with a reason clients can branch on: its own, or
+  // the one its code implies.
+  absl::Status status = in;
+  if (!status.GetPayload(kErrorInfoTypeUrl).has_value()) {
+    status = WithErrorInfo(std::move(status), DefaultReason(status.code()));
+  }
   const auto code = static_cast<grpc::StatusCode>(status.code());
-  const std::string message(status.message());
+  const std::string message = QuoteInput(status.message(), kMaxErrorMessageBytes);
   // Every error detail (BadRequest, ErrorInfo...) travels in the standard
   // grpc-status-details-bin trailer as a google.rpc.Status.
   google::rpc::Status details;
@@ -48,25 +54,6 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
     }
   }
   return result;
-}
-
-absl::Status WithErrorInfo(
-    absl::Status status, absl::string_view reason,
-    std::initializer_list<std::pair<absl::string_view, absl::string_view>> metadata) {
-  google::rpc::ErrorInfo info;
-  info.set_reason(std::string(reason));
-  info.set_domain("carescore.gov.uk");
-  for (const auto& [key, value] : metadata)
-    (*info.mutable_metadata())[std::string(key)] = std::string(value);
-  status.SetPayload(kErrorInfoTypeUrl, absl::Cord(info.SerializeAsString()));
-  return status;
-}
-
-std::string ErrorReason(const absl::Status& status) {
-  absl::optional<absl::Cord> payload = status.GetPayload(kErrorInfoTypeUrl);
-  google::rpc::ErrorInfo info;
-  if (!payload.has_value() || !info.ParseFromString(std::string(*payload))) return "";
-  return info.reason();
 }
 
 }  // namespace carescore

@@ -4,6 +4,7 @@
 
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
+#include "common/error_info.h"
 #include "google/rpc/error_details.pb.h"
 
 namespace carescore {
@@ -22,20 +23,30 @@ absl::Status RowErrors::ToStatus(absl::string_view what) const {
   for (size_t i = 0; i < violations_.size(); ++i) {
     const FieldViolation& v = violations_[i];
     const std::string where = v.row > 0 ? absl::StrCat("row ", v.row, ": ") : "";
+    // Reasons may quote the input: each is cut short so that the error
+    // stays far below gRPC's 8 KB metadata limit whatever was sent.
+    const std::string reason = QuoteInput(v.reason, kMaxReasonBytes);
+    const std::string field = QuoteInput(v.field, 64);
     if (i < kMaxListedInMessage) {
-      absl::StrAppend(&message, "\n", where, "field ", v.field, ": ", v.reason);
+      absl::StrAppend(&message, "\n", where, "field ", field, ": ", reason);
     }
     if (i < kMaxInDetails) {
       google::rpc::BadRequest::FieldViolation* fv = details.add_field_violations();
-      fv->set_field(v.row > 0 ? absl::StrCat("row[", v.row, "].", v.field) : v.field);
-      fv->set_description(v.reason);
+      fv->set_field(v.row > 0 ? absl::StrCat("row[", v.row, "].", field) : field);
+      fv->set_description(reason);
     }
   }
   if (violations_.size() > kMaxListedInMessage) {
     absl::StrAppend(&message, "\n... and ", violations_.size() - kMaxListedInMessage,
                     " more problems");
   }
-  absl::Status status = absl::InvalidArgumentError(message);
+  const FieldViolation& first = violations_.front();
+  const std::string first_row = absl::StrCat(first.row);
+  absl::Status status = first.row > 0
+                            ? WithErrorInfo(absl::InvalidArgumentError(message), v1::INVALID_ROWS,
+                                            {{"row", first_row}, {"field", first.field}})
+                            : WithErrorInfo(absl::InvalidArgumentError(message), v1::INVALID_FIELD,
+                                            {{"field", first.field}});
   status.SetPayload(kBadRequestTypeUrl, absl::Cord(details.SerializeAsString()));
   return status;
 }

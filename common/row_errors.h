@@ -35,8 +35,12 @@ class RowErrors {
   // google.rpc.BadRequest payload holding (a capped number of) violations.
   absl::Status ToStatus(absl::string_view what) const;
 
-  static constexpr size_t kMaxListedInMessage = 40;
-  static constexpr size_t kMaxInDetails = 60;
+  // With ErrorInfo (reason INVALID_ROWS naming the first bad row and field,
+  // or INVALID_FIELD for a problem with the request as a whole). Each
+  // reason is cut to kMaxReasonBytes.
+  static constexpr size_t kMaxListedInMessage = 8;
+  static constexpr size_t kMaxInDetails = 8;
+  static constexpr size_t kMaxReasonBytes = 100;
 
  private:
   std::vector<FieldViolation> violations_;

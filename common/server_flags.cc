@@ -8,6 +8,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/build_info.h"
 #include "common/grpc_limits.h"
 #include "common/logging.h"
 #include "spdlog/spdlog.h"
@@ -27,6 +28,10 @@ void RestrictDataDir(const std::string& dir) {
 }  // namespace
 
 void AddServerFlags(CLI::App& app, ServerFlags& flags) {
+  // The binary's name is its description's first word ("carescored: ...").
+  const std::string& about = app.get_description();
+  app.set_version_flag("--version", VersionLine(about.substr(0, about.find(':'))),
+                       "Print the version and git commit, then exit");
   app.add_option("--listen", flags.listen, "Address to serve gRPC on, host:port")
       ->envname("CARESCORE_LISTEN")
       ->capture_default_str();

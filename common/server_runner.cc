@@ -115,6 +115,19 @@ absl::Status ServeUntilSignal(const ServerOptions& options,
                               const std::vector<HostedService>& services,
                               const std::function<void(grpc::Server&, int port)>& on_started) {
   grpc::EnableDefaultHealthCheckService(true);
+  // The health-only port opens first: once the main port accepts a
+  // connection (what supervisors and tests wait for), the probe port is
+  // already listening too. It says NOT_SERVING until the main port is up.
+  SyncPollerService poller;
+  std::unique_ptr<grpc::Server> health_server;
+  if (!options.health_listen.empty()) {
+    health_server = StartHealthServer(options.health_listen, poller);
+    if (health_server == nullptr) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot listen on ", options.health_listen, " (--health-listen)"));
+    }
+    SetServing(*health_server, services, false);
+  }
   grpc::ServerBuilder builder;
   int port = 0;
   const bool tls = options.credentials != nullptr;
@@ -127,17 +140,8 @@ absl::Status ServeUntilSignal(const ServerOptions& options,
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     if (server != nullptr) server->Shutdown();
+    if (health_server != nullptr) health_server->Shutdown();
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen));
-  }
-  SyncPollerService poller;
-  std::unique_ptr<grpc::Server> health_server;
-  if (!options.health_listen.empty()) {
-    health_server = StartHealthServer(options.health_listen, poller);
-    if (health_server == nullptr) {
-      server->Shutdown();
-      return absl::UnavailableError(
-          absl::StrCat("cannot listen on ", options.health_listen, " (--health-listen)"));
-    }
   }
   if (on_started) on_started(*server, port);
   SetServing(*server, services, true);

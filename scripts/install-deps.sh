@@ -15,6 +15,8 @@ packages=(
   libhiredis-dev redis-server libxlsxwriter-dev libjemalloc-dev libssl-dev openssl
   chromium poppler-utils python3-openpyxl tzdata
   postgresql libpq-dev python3-yaml
+  golang-go golang-google-grpc-dev golang-google-protobuf-dev golang-google-genproto-dev
+  protoc-gen-go protoc-gen-go-grpc
 )
 # Node.js may come from elsewhere (with its own npm); Debian's only if absent.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)

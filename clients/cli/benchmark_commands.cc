@@ -123,10 +123,21 @@ absl::Status BenchmarkCommands::Rank() {
   } else {
     request.set_financial_year(year_);
   }
+  request.set_page_size(1000);
+  // Every page repeats the quartiles, places and notes; the ranks follow on.
   v1::ListRanksResponse response;
   absl::Status s = client_.Call(client_.benchmarks(), &v1::BenchmarkService::Stub::ListRanks,
                                 request, &response, "rank");
   if (!s.ok()) return s;
+  while (!response.next_page_token().empty()) {
+    request.set_page_token(response.next_page_token());
+    v1::ListRanksResponse page;
+    s = client_.Call(client_.benchmarks(), &v1::BenchmarkService::Stub::ListRanks, request, &page,
+                     "rank");
+    if (!s.ok()) return s;
+    for (v1::LaRank& r : *page.mutable_ranks()) *response.add_ranks() = std::move(r);
+    response.set_next_page_token(page.next_page_token());
+  }
   Table table({"rank", "la_code", "name", "value", "quartile", "rank_of"});
   table.SetPlaces("value", response.decimal_places());
   for (const auto& r : response.ranks()) {
@@ -142,14 +153,18 @@ absl::Status BenchmarkCommands::ListNeighbours() {
   v1::ListNeighboursRequest request;
   request.set_la_code(la_);
   request.set_model(model_);
-  v1::ListNeighboursResponse response;
-  absl::Status s = client_.Call(client_.benchmarks(), &v1::BenchmarkService::Stub::ListNeighbours,
-                                request, &response, "neighbours list");
-  if (!s.ok()) return s;
+  request.set_page_size(1000);
   Table table({"la_code", "neighbour_la_code", "rank", "closeness", "model"});
-  for (const auto& n : response.neighbours()) {
-    table.AddRow({n.la_code(), n.neighbour_la_code(), n.rank(), n.closeness(), response.model()});
-  }
+  do {
+    v1::ListNeighboursResponse response;
+    absl::Status s = client_.Call(client_.benchmarks(), &v1::BenchmarkService::Stub::ListNeighbours,
+                                  request, &response, "neighbours list");
+    if (!s.ok()) return s;
+    for (const auto& n : response.neighbours()) {
+      table.AddRow({n.la_code(), n.neighbour_la_code(), n.rank(), n.closeness(), response.model()});
+    }
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
   return PrintTable(client_, table);
 }
 

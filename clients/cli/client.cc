@@ -1,14 +1,17 @@
 #include "clients/cli/client.h"
 
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <random>
 #include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "common/grpc_limits.h"
 #include "common/grpc_status.h"
@@ -44,6 +47,11 @@ v1::AuditService::Stub& Client::audit() {
 v1::AdminService::Stub& Client::admin() {
   if (!admin_) admin_ = v1::AdminService::NewStub(Channel());
   return *admin_;
+}
+
+v1::ServerInfoService::Stub& Client::server_info() {
+  if (!server_info_) server_info_ = v1::ServerInfoService::NewStub(Channel());
+  return *server_info_;
 }
 
 grpc::health::v1::Health::Stub& Client::health() {
@@ -229,6 +237,31 @@ absl::Status InFile(const absl::Status& s, const std::string& path) {
   s.ForEachPayload(
       [&](absl::string_view url, const absl::Cord& payload) { out.SetPayload(url, payload); });
   return out;
+}
+
+std::string NewRequestId() {
+  // std::random_device reads the kernel's random source on Linux.
+  std::random_device random;
+  uint32_t words[4];
+  for (uint32_t& w : words) w = random();
+  words[1] = (words[1] & 0xffff0fffU) | 0x00004000U;  // Version 4.
+  words[2] = (words[2] & 0x3fffffffU) | 0x80000000U;  // RFC 4122 variant.
+  return absl::StrFormat("%08x-%04x-%04x-%04x-%04x%08x", words[0], words[1] >> 16,
+                         words[1] & 0xffffU, words[2] >> 16, words[2] & 0xffffU, words[3]);
+}
+
+bool SetRequestId(google::protobuf::Message& message) {
+  const google::protobuf::FieldDescriptor* field =
+      message.GetDescriptor()->FindFieldByName("request_id");
+  if (field == nullptr || field->type() != google::protobuf::FieldDescriptor::TYPE_STRING ||
+      field->is_repeated()) {
+    return false;
+  }
+  const google::protobuf::Reflection* reflection = message.GetReflection();
+  if (reflection->GetString(message, field).empty()) {
+    reflection->SetString(&message, field, NewRequestId());
+  }
+  return true;
 }
 
 }  // namespace carescore::cli

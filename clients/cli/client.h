@@ -19,7 +19,9 @@
 #include "carescore/v1/escalations.grpc.pb.h"
 #include "carescore/v1/indicators.grpc.pb.h"
 #include "carescore/v1/reports.grpc.pb.h"
+#include "carescore/v1/server_info.grpc.pb.h"
 #include "clients/cli/output.h"
+#include "google/protobuf/message.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
@@ -67,6 +69,12 @@ absl::StatusOr<std::string> ResolveToken(
     const GlobalOptions& options, const std::function<const char*(const char*)>& env =
                                       [](const char* name) { return std::getenv(name); });
 
+// A new random (version 4) UUID, for request ids.
+std::string NewRequestId();
+// If `message` has a string field `request_id` that is empty, sets it to a
+// NewRequestId(); true if `message` has the field (it is a write).
+bool SetRequestId(google::protobuf::Message& message);
+
 class Client {
  public:
   explicit Client(const GlobalOptions& options) : options_(options) {}
@@ -81,6 +89,7 @@ class Client {
   v1::ReportService::Stub& reports();
   v1::AuditService::Stub& audit();
   v1::AdminService::Stub& admin();
+  v1::ServerInfoService::Stub& server_info();
   grpc::health::v1::Health::Stub& health();
   // Sets the deadline (long for bulk loads) and the bearer token.
   void Prepare(grpc::ClientContext& ctx, bool long_running = false) const;
@@ -88,14 +97,25 @@ class Client {
   // given, and nothing else: for calls with no deadline (a watch).
   void AddCredentials(grpc::ClientContext& ctx) const;
   // One unary call on `stub` with Prepare's deadline and token: the
-  // server's answer as a status, worded by Rpc with `what`.
+  // server's answer as a status, worded by Rpc with `what`. A write (a
+  // request with a `request_id` field) gets a new request id if it has none,
+  // and is sent once more with the same id if the first answer is
+  // UNAVAILABLE (lost on the way back, say): the server answers a repeat
+  // with the first answer and writes nothing twice.
   template <typename Stub, typename Request, typename Response>
   absl::Status Call(Stub& stub,
                     grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
                     const Request& request, Response* response, absl::string_view what) const {
-    grpc::ClientContext ctx;
-    Prepare(ctx);
-    return Rpc((stub.*method)(&ctx, request, response), what);
+    Request sent = request;
+    const bool write = SetRequestId(sent);
+    grpc::Status status;
+    for (int attempt = 0; attempt < (write ? 2 : 1); ++attempt) {
+      grpc::ClientContext ctx;
+      Prepare(ctx);
+      status = (stub.*method)(&ctx, sent, response);
+      if (status.error_code() != grpc::StatusCode::UNAVAILABLE) break;
+    }
+    return Rpc(status, what);
   }
   // --actor, else $CARESCORE_ACTOR, $USER or $LOGNAME; empty if none. The
   // default commentary author only; never sent as the caller's identity.
@@ -114,6 +134,7 @@ class Client {
   std::unique_ptr<v1::ReportService::Stub> reports_;
   std::unique_ptr<v1::AuditService::Stub> audit_;
   std::unique_ptr<v1::AdminService::Stub> admin_;
+  std::unique_ptr<v1::ServerInfoService::Stub> server_info_;
   std::unique_ptr<grpc::health::v1::Health::Stub> health_;
 };
 

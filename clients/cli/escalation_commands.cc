@@ -208,54 +208,40 @@ absl::Status EscalationCommands::Step(const std::string& kind) {
     if (!parsed.ok()) return parsed.status();
     at = *parsed;
   }
-  grpc::ClientContext ctx;
-  client_.Prepare(ctx);
   v1::EscalationService::Stub& stub = client_.escalations();
+  const std::string what = absl::StrCat("escalations ", kind, " ", id_);
   v1::Escalation result;
-  grpc::Status status;
+  absl::Status s;
+  // Each step through Client::Call: a request id, so a retry after a lost
+  // answer does not take the step twice.
+  auto step = [&](auto method, auto request, auto response) {
+    request.set_id(id_);
+    *request.mutable_at() = at;
+    s = client_.Call(stub, method, request, &response, what);
+    result = response.escalation();
+  };
   if (kind == "respond") {
     v1::RespondToEscalationRequest r;
-    r.set_id(id_);
     r.set_note(note_);
-    *r.mutable_at() = at;
-    v1::RespondToEscalationResponse out;
-    status = stub.RespondToEscalation(&ctx, r, &out);
-    result = out.escalation();
+    step(&v1::EscalationService::Stub::RespondToEscalation, r, v1::RespondToEscalationResponse());
   } else if (kind == "escalate") {
     v1::EscalateEscalationRequest r;
-    r.set_id(id_);
     r.set_note(note_);
     r.set_to_stage(stage_);
-    *r.mutable_at() = at;
-    v1::EscalateEscalationResponse out;
-    status = stub.EscalateEscalation(&ctx, r, &out);
-    result = out.escalation();
+    step(&v1::EscalationService::Stub::EscalateEscalation, r, v1::EscalateEscalationResponse());
   } else if (kind == "resolve") {
     v1::ResolveEscalationRequest r;
-    r.set_id(id_);
     r.set_outcome(outcome_);
-    *r.mutable_at() = at;
-    v1::ResolveEscalationResponse out;
-    status = stub.ResolveEscalation(&ctx, r, &out);
-    result = out.escalation();
+    step(&v1::EscalationService::Stub::ResolveEscalation, r, v1::ResolveEscalationResponse());
   } else if (kind == "withdraw") {
     v1::WithdrawEscalationRequest r;
-    r.set_id(id_);
     r.set_note(note_);
-    *r.mutable_at() = at;
-    v1::WithdrawEscalationResponse out;
-    status = stub.WithdrawEscalation(&ctx, r, &out);
-    result = out.escalation();
+    step(&v1::EscalationService::Stub::WithdrawEscalation, r, v1::WithdrawEscalationResponse());
   } else {
     v1::ReferToCafcassRequest r;
-    r.set_id(id_);
     r.set_note(note_);
-    *r.mutable_at() = at;
-    v1::ReferToCafcassResponse out;
-    status = stub.ReferToCafcass(&ctx, r, &out);
-    result = out.escalation();
+    step(&v1::EscalationService::Stub::ReferToCafcass, r, v1::ReferToCafcassResponse());
   }
-  absl::Status s = Rpc(status, absl::StrCat("escalations ", kind, " ", id_));
   if (!s.ok()) return s;
   Table table(kEscalationColumns);
   AddRow(table, result);
@@ -325,22 +311,26 @@ absl::Status EscalationCommands::Overdue() {
     if (!t.ok()) return t.status();
     *request.mutable_as_of() = *t;
   }
-  v1::ListOverdueEscalationsResponse response;
-  absl::Status s =
-      client_.Call(client_.escalations(), &v1::EscalationService::Stub::ListOverdueEscalations,
-                   request, &response, "escalations overdue");
-  if (!s.ok()) return s;
+  request.set_page_size(1000);
   std::vector<std::string> columns = kEscalationColumns;
   columns.push_back("working_days_overdue");
   columns.push_back("reason");
   Table table(columns);
-  for (const auto& o : response.overdue()) {
-    const v1::Escalation& e = o.escalation();
-    table.AddRow({e.id(), e.la_code(), e.child_ref(), e.stage(), EscalationStatusWord(e.status()),
-                  Rfc3339(e.raised_at()), e.due_date(), e.resolve_by(), e.team(), e.iro_id(),
-                  absl::StrJoin(e.themes(), ";"), e.audit_id(), o.working_days_overdue(),
-                  o.reason()});
-  }
+  do {
+    v1::ListOverdueEscalationsResponse response;
+    absl::Status s =
+        client_.Call(client_.escalations(), &v1::EscalationService::Stub::ListOverdueEscalations,
+                     request, &response, "escalations overdue");
+    if (!s.ok()) return s;
+    for (const auto& o : response.overdue()) {
+      const v1::Escalation& e = o.escalation();
+      table.AddRow({e.id(), e.la_code(), e.child_ref(), e.stage(), EscalationStatusWord(e.status()),
+                    Rfc3339(e.raised_at()), e.due_date(), e.resolve_by(), e.team(), e.iro_id(),
+                    absl::StrJoin(e.themes(), ";"), e.audit_id(), o.working_days_overdue(),
+                    o.reason()});
+    }
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
   return PrintTable(client_, table);
 }
 

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 
 namespace carescore::cli {
 
@@ -32,6 +33,26 @@ absl::Status HealthCommand::Check() {
         absl::StrCat("health: ", service_.empty() ? "the server" : service_, " is ", status));
   }
   return absl::OkStatus();
+}
+
+ServerInfoCommand::ServerInfoCommand(CLI::App& app, Client& client, absl::Status& result)
+    : client_(client), result_(result) {
+  CLI::App* info = app.add_subcommand(
+      "server-info", "The server's version, git commit, hosted services and store");
+  info->callback([this] { result_ = Show(); });
+}
+
+absl::Status ServerInfoCommand::Show() {
+  v1::GetServerInfoResponse response;
+  absl::Status s = client_.Call(client_.server_info(), &v1::ServerInfoService::Stub::GetServerInfo,
+                                v1::GetServerInfoRequest(), &response, "server-info");
+  if (!s.ok()) return s;
+  absl::StatusOr<Format> format = client_.format();
+  if (!format.ok()) return format.status();
+  Table table({"binary", "version", "git_commit", "database", "services"});
+  table.AddRow({response.binary(), response.version(), response.git_commit(), response.database(),
+                absl::StrJoin(response.services(), " ")});
+  return PrintTable(client_, table);
 }
 
 }  // namespace carescore::cli

@@ -27,6 +27,21 @@ class HealthCommand {
   std::string service_;
 };
 
+// `carescore server-info`: the server's version, git commit, name, hosted
+// services and store kind (ServerInfoService). Construct before parsing.
+class ServerInfoCommand {
+ public:
+  ServerInfoCommand(CLI::App& app, Client& client, absl::Status& result);
+  ServerInfoCommand(const ServerInfoCommand&) = delete;
+  ServerInfoCommand& operator=(const ServerInfoCommand&) = delete;
+
+ private:
+  absl::Status Show();
+
+  Client& client_;
+  absl::Status& result_;
+};
+
 }  // namespace carescore::cli
 
 #endif  // CARESCORE_CLIENTS_CLI_HEALTH_COMMAND_H_

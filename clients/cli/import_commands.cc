@@ -123,23 +123,32 @@ absl::Status ImportCommands::Values(PeriodColumn period) {
   const std::string source =
       source_.empty() ? std::filesystem::path(file_).filename().string() : source_;
 
-  // One stream is one load: the server commits it whole or not at all.
-  grpc::ClientContext ctx;
-  client_.Prepare(ctx, /*long_running=*/true);
-  v1::ImportValuesResponse response;
-  std::unique_ptr<grpc::ClientWriter<v1::ImportValuesRequest>> writer =
-      client_.indicators().ImportValues(&ctx, &response);
-  v1::ImportValuesRequest chunk;
-  chunk.set_source(source);
+  // One stream is one load: the server commits it whole or not at all. The
+  // whole stream is one write: its request id goes in the first message, and
+  // it is sent once more with that id if the answer is UNAVAILABLE.
+  std::vector<v1::ImportValuesRequest> chunks;
   for (size_t i = 0; i < values->size(); ++i) {
-    *chunk.add_values() = std::move((*values)[i]);
-    if (chunk.values_size() == kImportChunk || i + 1 == values->size()) {
-      if (!writer->Write(chunk)) break;  // The server ended the call; Finish says why.
-      chunk.Clear();
-    }
+    if (i % static_cast<size_t>(kImportChunk) == 0) chunks.emplace_back();
+    *chunks.back().add_values() = std::move((*values)[i]);
   }
-  writer->WritesDone();
-  absl::Status s = Rpc(writer->Finish(), file_);
+  if (chunks.empty()) chunks.emplace_back();
+  chunks.front().set_source(source);
+  chunks.front().set_request_id(NewRequestId());
+  v1::ImportValuesResponse response;
+  grpc::Status finished;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    grpc::ClientContext ctx;
+    client_.Prepare(ctx, /*long_running=*/true);
+    std::unique_ptr<grpc::ClientWriter<v1::ImportValuesRequest>> writer =
+        client_.indicators().ImportValues(&ctx, &response);
+    for (const v1::ImportValuesRequest& chunk : chunks) {
+      if (!writer->Write(chunk)) break;  // The server ended the call; Finish says why.
+    }
+    writer->WritesDone();
+    finished = writer->Finish();
+    if (finished.error_code() != grpc::StatusCode::UNAVAILABLE) break;
+  }
+  absl::Status s = Rpc(finished, file_);
   if (!s.ok()) return InFile(s, file_);
   std::cout << "imported " << response.written() << " "
             << (period == PeriodColumn::kMonth ? "values" : "outturns") << " from " << file_

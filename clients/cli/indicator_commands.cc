@@ -189,15 +189,20 @@ absl::Status IndicatorCommands::ShowIndicator() {
 
   v1::ListTargetsRequest targets_request;
   targets_request.set_indicator_code(code_);
-  v1::ListTargetsResponse targets;
-  s = client_.Call(client_.indicators(), &v1::IndicatorService::Stub::ListTargets, targets_request,
-                   &targets, "targets");
-  if (!s.ok()) return s;
-  for (const auto& t : targets.targets()) {
-    table.AddRow({absl::StrCat("target ", t.financial_year(),
-                               t.la_code().empty() ? "" : absl::StrCat(" (LA ", t.la_code(), ")")),
-                  TargetText(t)});
-  }
+  targets_request.set_page_size(1000);
+  do {
+    v1::ListTargetsResponse targets;
+    s = client_.Call(client_.indicators(), &v1::IndicatorService::Stub::ListTargets,
+                     targets_request, &targets, "targets");
+    if (!s.ok()) return s;
+    for (const auto& t : targets.targets()) {
+      table.AddRow(
+          {absl::StrCat("target ", t.financial_year(),
+                        t.la_code().empty() ? "" : absl::StrCat(" (LA ", t.la_code(), ")")),
+           TargetText(t)});
+    }
+    targets_request.set_page_token(targets.next_page_token());
+  } while (!targets_request.page_token().empty());
   return PrintTable(client_, table);
 }
 
@@ -206,23 +211,27 @@ absl::Status IndicatorCommands::ListTargets() {
   request.set_indicator_code(code_);
   request.set_financial_year(year_);
   request.set_la_code(la_);
-  v1::ListTargetsResponse response;
-  absl::Status s = client_.Call(client_.indicators(), &v1::IndicatorService::Stub::ListTargets,
-                                request, &response, "targets list");
-  if (!s.ok()) return s;
+  request.set_page_size(1000);
   Table table({"code", "financial_year", "la_code", "kind", "red_threshold", "green_threshold",
                "range_low", "range_high", "range_tolerance_pct"});
-  for (const auto& t : response.targets()) {
-    const char* kind = t.kind() == v1::TARGET_KIND_THRESHOLDS ? "thresholds"
-                       : t.kind() == v1::TARGET_KIND_RANGE    ? "range"
-                                                              : "none";
-    table.AddRow({t.indicator_code(), t.financial_year(), t.la_code(), kind,
-                  Optional(t.has_red_threshold(), t.red_threshold()),
-                  Optional(t.has_green_threshold(), t.green_threshold()),
-                  Optional(t.has_range_low(), t.range_low()),
-                  Optional(t.has_range_high(), t.range_high()),
-                  Optional(t.has_range_tolerance_pct(), t.range_tolerance_pct())});
-  }
+  do {
+    v1::ListTargetsResponse response;
+    absl::Status s = client_.Call(client_.indicators(), &v1::IndicatorService::Stub::ListTargets,
+                                  request, &response, "targets list");
+    if (!s.ok()) return s;
+    for (const auto& t : response.targets()) {
+      const char* kind = t.kind() == v1::TARGET_KIND_THRESHOLDS ? "thresholds"
+                         : t.kind() == v1::TARGET_KIND_RANGE    ? "range"
+                                                                : "none";
+      table.AddRow({t.indicator_code(), t.financial_year(), t.la_code(), kind,
+                    Optional(t.has_red_threshold(), t.red_threshold()),
+                    Optional(t.has_green_threshold(), t.green_threshold()),
+                    Optional(t.has_range_low(), t.range_low()),
+                    Optional(t.has_range_high(), t.range_high()),
+                    Optional(t.has_range_tolerance_pct(), t.range_tolerance_pct())});
+    }
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
   return PrintTable(client_, table);
 }
 
@@ -245,18 +254,23 @@ absl::Status IndicatorCommands::ValuesHistory() {
   absl::StatusOr<v1::ListValueHistoryRequest> request =
       ValueHistoryRequest(la_, code_, period_, year_);
   if (!request.ok()) return request.status();
-  v1::ListValueHistoryResponse response;
-  absl::Status s = client_.Call(client_.indicators(), &v1::IndicatorService::Stub::ListValueHistory,
-                                *request, &response, "values history");
-  if (!s.ok()) return s;
+  request->set_page_size(1000);
   std::vector<std::string> columns = kValueColumns;
   columns.push_back("source");
   Table table(columns);
-  for (const auto& v : response.values()) {
-    std::vector<nlohmann::json> row = ValueRow(v);
-    row.push_back(v.source());
-    table.AddRow(std::move(row));
-  }
+  do {
+    v1::ListValueHistoryResponse response;
+    absl::Status s =
+        client_.Call(client_.indicators(), &v1::IndicatorService::Stub::ListValueHistory, *request,
+                     &response, "values history");
+    if (!s.ok()) return s;
+    for (const auto& v : response.values()) {
+      std::vector<nlohmann::json> row = ValueRow(v);
+      row.push_back(v.source());
+      table.AddRow(std::move(row));
+    }
+    request->set_page_token(response.next_page_token());
+  } while (!request->page_token().empty());
   return PrintTable(client_, table);
 }
 

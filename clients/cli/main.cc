@@ -17,10 +17,13 @@
 #include "clients/cli/indicator_commands.h"
 #include "clients/cli/report_commands.h"
 #include "clients/cli/token_commands.h"
+#include "common/build_info.h"
 
 int main(int argc, char** argv) {
   namespace cli = carescore::cli;
   CLI::App app{"carescore: children's social care performance, from the command line"};
+  app.set_version_flag("--version", carescore::VersionLine("carescore"),
+                       "Print the version and git commit, then exit");
   app.require_subcommand(1);
   app.fallthrough();
   cli::GlobalOptions global;
@@ -74,6 +77,7 @@ int main(int argc, char** argv) {
   cli::AdminCommands admin(app, client, result);
   cli::TokenCommands tokens(app, result);
   cli::HealthCommand health(app, client, result);
+  cli::ServerInfoCommand server_info(app, client, result);
   // Runs once the options are parsed, before the chosen command.
   app.parse_complete_callback([&client, &tokens] {
     if (tokens.chosen()) return;  // No server, so no token needed.

@@ -191,14 +191,18 @@ absl::Status ReportCommands::GetCommentary() {
   v1::ListCommentaryRequest request;
   request.set_la_code(la_);
   request.set_month(month_);
-  v1::ListCommentaryResponse response;
-  absl::Status s = client_.Call(client_.reports(), &v1::ReportService::Stub::ListCommentary,
-                                request, &response, "commentary get");
-  if (!s.ok()) return s;
+  request.set_page_size(1000);
   Table table({"section", "author", "updated_at", "text"});
-  for (const v1::Commentary& c : response.commentary()) {
-    table.AddRow({c.section(), c.author(), Rfc3339(c.updated_at()), c.text()});
-  }
+  do {
+    v1::ListCommentaryResponse response;
+    absl::Status s = client_.Call(client_.reports(), &v1::ReportService::Stub::ListCommentary,
+                                  request, &response, "commentary get");
+    if (!s.ok()) return s;
+    for (const v1::Commentary& c : response.commentary()) {
+      table.AddRow({c.section(), c.author(), Rfc3339(c.updated_at()), c.text()});
+    }
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
   return PrintTable(client_, table);
 }
 

@@ -98,6 +98,8 @@ const std::map<std::string, Rule, std::less<>>& Table() {
         {"AuditService/VerifyAuditLog", {admin, Scope::kNone}},
         // A backup: every store, every child's casework; always audited.
         {"AdminService/Backup", {admin, Scope::kNone, true}},
+        // What the server is: version and hosted services.
+        {"ServerInfoService/GetServerInfo", {kEveryone, Scope::kNone}},
     };
     return t;
   }();

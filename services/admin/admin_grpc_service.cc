@@ -43,7 +43,7 @@ grpc::Status Send(const BackupArchive& archive, grpc::ServerContext& context,
     if (n == 0 && sent > 0) break;
     message.set_data(buffer.data(), static_cast<size_t>(n));
     if (context.IsCancelled() || !writer.Write(message)) {
-      status = grpc::Status(grpc::StatusCode::CANCELLED, "the client went away");
+      status = ToGrpcStatus(absl::CancelledError("the client went away"));
       break;
     }
     sent += n;

@@ -61,12 +61,11 @@ absl::StatusOr<auth::AuditFilter> FilterOf(const v1::ListAuditEntriesRequest& re
   absl::StatusOr<int> size = PageSize(request.page_size(), kDefaultPage, kMaxPage);
   if (!size.ok()) return size.status();
   filter.limit = *size;
-  if (!request.page_token().empty()) {
-    absl::StatusOr<std::string> key = DecodePageToken(request.page_token());
-    if (!key.ok()) return key.status();
-    if (!absl::SimpleAtoi(*key, &filter.after_seq) || filter.after_seq < 1) {
-      return absl::InvalidArgumentError("page_token is not one this service issued");
-    }
+  absl::StatusOr<std::string> after = DecodePageToken(request, request.page_token());
+  if (!after.ok()) return after.status();
+  // A token that checked out (checksum, filters) holds a seq we wrote.
+  if (!after->empty() && (!absl::SimpleAtoi(*after, &filter.after_seq) || filter.after_seq < 1)) {
+    return absl::InternalError("a page token's key has the wrong shape");
   }
   return filter;
 }
@@ -103,7 +102,8 @@ absl::StatusOr<v1::ListAuditEntriesResponse> List(auth::AuditLog& log,
   v1::ListAuditEntriesResponse response;
   for (auth::AuditEntry& e : *found) {
     if (response.entries_size() == size) {
-      response.set_next_page_token(EncodePageToken(absl::StrCat(response.entries(size - 1).seq())));
+      response.set_next_page_token(
+          EncodePageToken(request, absl::StrCat(response.entries(size - 1).seq())));
       break;
     }
     *response.add_entries() = ToProto(std::move(e));

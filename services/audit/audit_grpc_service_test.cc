@@ -18,7 +18,9 @@
 #include "common/auth/sqlite_audit_log.h"
 #include "common/auth/testing/test_auth.h"
 #include "common/auth/token.h"
+#include "common/grpc_status.h"
 #include "common/testing/loopback_server.h"
+#include "common/testing/page_through.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
@@ -223,6 +225,20 @@ TEST_F(AuditGrpcServiceTest, PagesFollowOnWithoutGapsOrRepeats) {
   ASSERT_TRUE(List(Token({"admin"}), whole, &response).ok());
   EXPECT_EQ(response.entries_size(), 6);
   EXPECT_TRUE(response.next_page_token().empty());
+}
+
+TEST_F(AuditGrpcServiceTest, PageTokensAreBoundToTheFilters) {
+  const std::string admin = Token({"admin"});
+  auto list =
+      [&](const v1::ListAuditEntriesRequest& r) -> absl::StatusOr<v1::ListAuditEntriesResponse> {
+    v1::ListAuditEntriesResponse page;
+    absl::Status s = FromGrpcStatus(List(admin, r, &page));
+    if (!s.ok()) return s;
+    return page;
+  };
+  v1::ListAuditEntriesRequest rotherham;
+  rotherham.set_la_code("372");
+  carescore::testing::ExpectTokensBoundToFilters(list, v1::ListAuditEntriesRequest(), rotherham);
 }
 
 TEST_F(AuditGrpcServiceTest, BadFiltersAreInvalidArgumentNamingTheField) {

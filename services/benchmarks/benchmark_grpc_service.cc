@@ -2,14 +2,17 @@
 
 #include "common/auth/guarded.h"
 #include "common/grpc_status.h"
+#include "common/idempotency/idempotent_writes.h"
 
 namespace carescore::benchmarks {
 
 grpc::Status BenchmarkGrpcService::ImportNeighbours(grpc::ServerContext* context,
                                                     const v1::ImportNeighboursRequest* request,
                                                     v1::ImportNeighboursResponse* response) {
-  return auth::Guarded(gate_, *context, "BenchmarkService/ImportNeighbours", *request, response,
-                       [&](const auth::Admitted*) { return service_.ImportNeighbours(*request); });
+  return auth::Guarded(
+      gate_, *context, "BenchmarkService/ImportNeighbours", *request, response,
+      OnceOnly(writes_, "BenchmarkService/ImportNeighbours", *request,
+               [&](const auth::Admitted*) { return service_.ImportNeighbours(*request); }));
 }
 
 grpc::Status BenchmarkGrpcService::ListNeighbours(grpc::ServerContext* context,
@@ -31,7 +34,9 @@ grpc::Status BenchmarkGrpcService::ImportPublishedComparators(
     v1::ImportPublishedComparatorsResponse* response) {
   return auth::Guarded(
       gate_, *context, "BenchmarkService/ImportPublishedComparators", *request, response,
-      [&](const auth::Admitted*) { return service_.ImportPublishedComparators(*request); });
+      OnceOnly(
+          writes_, "BenchmarkService/ImportPublishedComparators", *request,
+          [&](const auth::Admitted*) { return service_.ImportPublishedComparators(*request); }));
 }
 
 grpc::Status BenchmarkGrpcService::ListPublishedComparators(

@@ -5,6 +5,7 @@
 
 #include "carescore/v1/benchmarks.grpc.pb.h"
 #include "common/auth/gate.h"
+#include "common/idempotency/idempotent_writes.h"
 #include "services/benchmarks/benchmark_service.h"
 
 namespace carescore::benchmarks {
@@ -13,8 +14,11 @@ class BenchmarkGrpcService final : public v1::BenchmarkService::Service {
  public:
   // `gate` (null: every call let in, for the rules' wire tests) outlives
   // *this, as does `service`.
-  explicit BenchmarkGrpcService(BenchmarkService& service, auth::AuthGate* gate = nullptr)
-      : service_(service), gate_(gate) {}
+  // `writes` (null: request ids only checked, for the rules' wire tests)
+  // keeps the answers to writes sent with a request_id; it outlives *this.
+  explicit BenchmarkGrpcService(BenchmarkService& service, auth::AuthGate* gate = nullptr,
+                                IdempotentWrites* writes = nullptr)
+      : service_(service), gate_(gate), writes_(writes) {}
 
   grpc::Status ImportNeighbours(grpc::ServerContext* context,
                                 const v1::ImportNeighboursRequest* request,
@@ -44,6 +48,7 @@ class BenchmarkGrpcService final : public v1::BenchmarkService::Service {
  private:
   BenchmarkService& service_;
   auth::AuthGate* gate_;
+  IdempotentWrites* writes_;
 };
 
 }  // namespace carescore::benchmarks

@@ -5,6 +5,7 @@
 
 #include "carescore/v1/benchmarks.grpc.pb.h"
 #include "common/channel_slot.h"
+#include "common/testing/error_details.h"
 #include "common/testing/loopback_server.h"
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
@@ -83,12 +84,10 @@ TEST_F(BenchmarkGrpcServiceTest, BadRowsAreInvalidArgumentWithFieldViolations) {
   ASSERT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(refused.error_message(), HasSubstr("row 1"));
   EXPECT_THAT(refused.error_message(), HasSubstr("row 2"));
-  google::rpc::Status details;
-  ASSERT_TRUE(details.ParseFromString(refused.error_details()));
-  google::rpc::BadRequest bad;
-  ASSERT_EQ(details.details_size(), 1);
-  ASSERT_TRUE(details.details(0).UnpackTo(&bad));
-  EXPECT_EQ(bad.field_violations_size(), 2);
+  std::optional<google::rpc::BadRequest> bad = carescore::testing::BadRequestIn(refused);
+  ASSERT_TRUE(bad.has_value());
+  EXPECT_EQ(bad->field_violations_size(), 2);
+  EXPECT_EQ(carescore::testing::ReasonIn(refused), "INVALID_ROWS");
   EXPECT_EQ(*store_->Version(), 0);
 }
 

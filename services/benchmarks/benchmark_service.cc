@@ -10,6 +10,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/error_info.h"
+#include "common/paging.h"
 #include "common/period.h"
 #include "common/row_errors.h"
 #include "common/validation.h"
@@ -240,16 +242,20 @@ absl::StatusOr<std::string> BenchmarkService::ResolveModel(const std::string& re
   if (!models.ok()) return models.status();
   if (requested.empty()) {
     if (models->empty()) {
-      return absl::NotFoundError(
-          "no statistical neighbour model is loaded (carescore import neighbours FILE --model "
-          "NAME)");
+      return WithErrorInfo(
+          absl::NotFoundError(
+              "no statistical neighbour model is loaded (carescore import neighbours FILE --model "
+              "NAME)"),
+          v1::MODEL_NOT_FOUND);
     }
     return models->front();
   }
   for (const std::string& m : *models) {
     if (m == requested) return m;
   }
-  return absl::NotFoundError(absl::StrCat("no neighbour model named \"", requested, "\""));
+  return WithErrorInfo(
+      absl::NotFoundError(absl::StrCat("no neighbour model named \"", QuoteInput(requested), "\"")),
+      v1::MODEL_NOT_FOUND, {{"model", requested}});
 }
 
 absl::StatusOr<v1::ListNeighboursResponse> BenchmarkService::ListNeighbours(
@@ -261,21 +267,40 @@ absl::StatusOr<v1::ListNeighboursResponse> BenchmarkService::ListNeighbours(
       store_.ListNeighbours(*model, request.la_code());
   if (!list.ok()) return list.status();
   if (list->empty()) {
-    return absl::NotFoundError(
-        absl::StrCat("LA ", request.la_code(), " has no neighbours in model ", *model));
+    return WithErrorInfo(absl::NotFoundError(absl::StrCat("LA ", request.la_code(),
+                                                          " has no neighbours in model ", *model)),
+                         v1::NO_DATA_FOR_PERIOD,
+                         {{"la_code", request.la_code()}, {"model", *model}});
   }
   v1::ListNeighboursResponse response;
   response.set_model(*model);
-  for (v1::Neighbour& n : *list) *response.add_neighbours() = std::move(n);
+  absl::Status paged = PageByKey(
+      request, 200, 1000, *std::move(list),
+      [](const v1::Neighbour& n) {
+        std::string key;
+        AppendKeyPart(key, int64_t{n.rank()});
+        AppendKeyPart(key, n.neighbour_la_code());
+        return key;
+      },
+      response.mutable_neighbours(), response.mutable_next_page_token());
+  if (!paged.ok()) return paged;
   return response;
 }
 
 absl::StatusOr<v1::ListModelsResponse> BenchmarkService::ListModels(
-    const v1::ListModelsRequest& /*request*/) {
+    const v1::ListModelsRequest& request) {
   absl::StatusOr<std::vector<std::string>> models = store_.ListModels();
   if (!models.ok()) return models.status();
   v1::ListModelsResponse response;
-  for (std::string& m : *models) response.add_models(std::move(m));
+  absl::Status paged = PageByKey(
+      request, 100, 1000, *std::move(models),
+      [](const std::string& m) {
+        std::string key;
+        AppendDescendingKeyPart(key, m);  // Newest (greatest) first.
+        return key;
+      },
+      response.mutable_models(), response.mutable_next_page_token());
+  if (!paged.ok()) return paged;
   return response;
 }
 
@@ -357,7 +382,16 @@ absl::StatusOr<v1::ListPublishedComparatorsResponse> BenchmarkService::ListPubli
   absl::StatusOr<int64_t> version = store_.Version();
   if (!version.ok()) return version.status();
   v1::ListPublishedComparatorsResponse response;
-  for (v1::PublishedComparator& c : *found) *response.add_comparators() = std::move(c);
+  absl::Status paged = PageByKey(
+      request, 500, 5000, *std::move(found),
+      [](const v1::PublishedComparator& c) {
+        std::string key;
+        AppendKeyPart(key, c.indicator_code());
+        AppendKeyPart(key, c.financial_year());
+        return key;
+      },
+      response.mutable_comparators(), response.mutable_next_page_token());
+  if (!paged.ok()) return paged;
   response.set_version(*version);
   return response;
 }
@@ -382,7 +416,7 @@ absl::StatusOr<v1::GetBenchmarkResponse> BenchmarkService::GetBenchmark(
   absl::StatusOr<std::map<std::string, v1::LocalAuthority>> las = LasByCode(indicators_);
   if (!las.ok()) return las.status();
   if (las->count(request.la_code()) == 0) {
-    return absl::NotFoundError(absl::StrCat("no LA with code ", request.la_code()));
+    return LaNotFound(request.la_code());
   }
 
   v1::GetBenchmarkResponse response;
@@ -401,10 +435,13 @@ absl::StatusOr<v1::GetBenchmarkResponse> BenchmarkService::GetBenchmark(
     published = *found;
   }
   if (request.source() == v1::COMPARATOR_SOURCE_PUBLISHED && !published.has_value()) {
-    return absl::NotFoundError(
-        absl::StrCat("no published comparators for ",
-                     Describe(request.indicator_code(), request.la_code(), period),
-                     " (carescore import benchmarks FILE --year ", period, ")"));
+    return WithErrorInfo(
+        absl::NotFoundError(
+            absl::StrCat("no published comparators for ",
+                         Describe(request.indicator_code(), request.la_code(), period),
+                         " (carescore import benchmarks FILE --year ", period, ")")),
+        v1::COMPARATOR_NOT_FOUND,
+        {{"la_code", request.la_code()}, {"indicator_code", request.indicator_code()}});
   }
 
   if (published.has_value()) {
@@ -432,9 +469,10 @@ absl::StatusOr<v1::GetBenchmarkResponse> BenchmarkService::GetBenchmark(
       AllValues(indicators_, request.indicator_code(), kind, period);
   if (!all.ok()) return all.status();
   if (all->empty()) {
-    return absl::NotFoundError(absl::StrCat("no LA has a value of ", request.indicator_code(),
-                                            " in ", period,
-                                            ": nothing to compute comparators from"));
+    return WithErrorInfo(
+        absl::NotFoundError(absl::StrCat("no LA has a value of ", request.indicator_code(), " in ",
+                                         period, ": nothing to compute comparators from")),
+        v1::NO_DATA_FOR_PERIOD, {{"indicator_code", request.indicator_code()}});
   }
   absl::StatusOr<NeighbourList> sn = Neighbours(request.model(), request.la_code());
   if (!sn.ok()) return sn.status();
@@ -566,8 +604,9 @@ absl::StatusOr<v1::ListRanksResponse> BenchmarkService::ListRanks(
       AllValues(indicators_, request.indicator_code(), kind, period);
   if (!all.ok()) return all.status();
   if (all->empty()) {
-    return absl::NotFoundError(
-        absl::StrCat("no LA has a value of ", request.indicator_code(), " in ", period));
+    return WithErrorInfo(absl::NotFoundError(absl::StrCat(
+                             "no LA has a value of ", request.indicator_code(), " in ", period)),
+                         v1::NO_DATA_FOR_PERIOD, {{"indicator_code", request.indicator_code()}});
   }
   absl::StatusOr<std::map<std::string, v1::LocalAuthority>> las = LasByCode(indicators_);
   if (!las.ok()) return las.status();
@@ -588,15 +627,28 @@ absl::StatusOr<v1::ListRanksResponse> BenchmarkService::ListRanks(
   }
   const std::vector<Ranked> ranked = RankAll(*all, indicator->polarity());
   response.set_rank_of(static_cast<int32_t>(ranked.size()));
+  std::vector<v1::LaRank> ranks;
   for (const Ranked& r : ranked) {
-    v1::LaRank* out = response.add_ranks();
-    out->set_la_code(r.la_code);
+    v1::LaRank& out = ranks.emplace_back();
+    out.set_la_code(r.la_code);
     auto la = las->find(r.la_code);
-    if (la != las->end()) out->set_name(la->second.name());
-    out->set_value(r.value);
-    out->set_rank(r.rank);
-    if (banded) out->set_quartile(Band(r.value, q, indicator->polarity()));
+    if (la != las->end()) out.set_name(la->second.name());
+    out.set_value(r.value);
+    out.set_rank(r.rank);
+    if (banded) out.set_quartile(Band(r.value, q, indicator->polarity()));
   }
+  // Best first, ties in LA code order. Every page carries the quartiles
+  // and rank_of, which are over all LAs.
+  absl::Status paged = PageByKey(
+      request, 200, 1000, std::move(ranks),
+      [](const v1::LaRank& r) {
+        std::string key;
+        AppendKeyPart(key, int64_t{r.rank()});
+        AppendKeyPart(key, r.la_code());
+        return key;
+      },
+      response.mutable_ranks(), response.mutable_next_page_token());
+  if (!paged.ok()) return paged;
   return response;
 }
 

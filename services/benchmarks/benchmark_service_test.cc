@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 
+#include "common/testing/page_through.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/benchmarks/comparators.h"
@@ -373,6 +374,102 @@ TEST_F(BenchmarkServiceTest, ComparatorsVersionRisesWithWritesAndCarriesTheLease
   ImportNeighbours(kEngland + "/statistical_neighbours_2025.csv", "2025");
   auto after = leased.GetComparatorsVersion({});
   EXPECT_GT(after->version(), before->version());
+}
+
+// Pages of 1 and 2 give what one page of the maximum gives, in its order,
+// and tokens are bound to the filters (common/paging.h).
+TEST_F(BenchmarkServiceTest, EveryListPagesInOrderWithBoundTokens) {
+  using carescore::testing::ExpectBadTokensRefused;
+  using carescore::testing::ExpectTokensBoundToFilters;
+  using carescore::testing::PageThrough;
+  ImportCatalogue(kEngland + "/indicators.csv");
+  ImportCatalogue(kSamples + "/indicators.csv");
+  ImportOutturns(kEngland + "/outturns.csv");
+  ImportNeighbours(kEngland + "/statistical_neighbours_2021.csv", "2021");
+  ImportNeighbours(kEngland + "/statistical_neighbours_2025.csv", "2025");
+  ImportNeighbours(kEngland + "/statistical_neighbours_2025.csv", "2023");
+  ImportPublished(kSamples + "/published_benchmarks.csv", "2016-17");
+
+  auto models = [&](const v1::ListModelsRequest& r) { return service_->ListModels(r); };
+  auto model_items = [](const v1::ListModelsResponse& r) -> const auto& { return r.models(); };
+  for (int size : {1, 2}) {
+    EXPECT_EQ(PageThrough(models, v1::ListModelsRequest(), size, model_items),
+              (std::vector<std::string>{"2025", "2023", "2021"}));
+  }
+  ExpectBadTokensRefused(models, v1::ListModelsRequest());
+
+  auto neighbours = [&](const v1::ListNeighboursRequest& r) { return service_->ListNeighbours(r); };
+  auto neighbour_items = [](const v1::ListNeighboursResponse& r) -> const auto& {
+    return r.neighbours();
+  };
+  v1::ListNeighboursRequest rotherham;
+  rotherham.set_la_code("372");
+  std::vector<int> ranks;
+  for (const auto& n : PageThrough(neighbours, rotherham, 1000, neighbour_items)) {
+    ranks.push_back(n.rank());
+  }
+  EXPECT_EQ(ranks, (std::vector<int>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
+  for (int size : {1, 2}) {
+    std::vector<int> paged;
+    for (const auto& n : PageThrough(neighbours, rotherham, size, neighbour_items)) {
+      paged.push_back(n.rank());
+    }
+    EXPECT_EQ(paged, ranks) << "page_size " << size;
+  }
+  v1::ListNeighboursRequest older = rotherham;
+  older.set_model("2021");
+  ExpectTokensBoundToFilters(neighbours, rotherham, older);
+
+  auto list_ranks = [&](const v1::ListRanksRequest& r) { return service_->ListRanks(r); };
+  auto rank_items = [](const v1::ListRanksResponse& r) -> const auto& { return r.ranks(); };
+  v1::ListRanksRequest abuse;
+  abuse.set_indicator_code("CPP_Abuse_Rate");
+  abuse.set_financial_year("2024-25");
+  auto key = [](const v1::LaRank& r) { return absl::StrCat(r.rank(), "/", r.la_code()); };
+  std::vector<std::string> whole;
+  for (const auto& r : PageThrough(list_ranks, abuse, 1000, rank_items)) whole.push_back(key(r));
+  ASSERT_EQ(whole.size(), 151u);
+  for (int size : {1, 2}) {
+    std::vector<std::string> paged;
+    for (const auto& r : PageThrough(list_ranks, abuse, size, rank_items)) paged.push_back(key(r));
+    EXPECT_EQ(paged, whole) << "page_size " << size;
+  }
+  abuse.set_page_size(2);
+  auto second = list_ranks(abuse);
+  ASSERT_TRUE(second.ok());
+  abuse.set_page_token(second->next_page_token());
+  second = list_ranks(abuse);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->rank_of(), 151);  // Over every page, on every page.
+  abuse.clear_page_token();
+  v1::ListRanksRequest other_year = abuse;
+  other_year.set_financial_year("2023-24");
+  ExpectTokensBoundToFilters(list_ranks, abuse, other_year);
+
+  auto published = [&](const v1::ListPublishedComparatorsRequest& r) {
+    return service_->ListPublishedComparators(r);
+  };
+  auto published_items = [](const v1::ListPublishedComparatorsResponse& r) -> const auto& {
+    return r.comparators();
+  };
+  v1::ListPublishedComparatorsRequest ours;
+  ours.set_la_code("372");
+  std::vector<std::string> codes;
+  for (const auto& c : PageThrough(published, ours, 5000, published_items)) {
+    codes.push_back(absl::StrCat(c.indicator_code(), "/", c.financial_year()));
+  }
+  ASSERT_GE(codes.size(), 2u);
+  EXPECT_TRUE(std::is_sorted(codes.begin(), codes.end()));
+  for (int size : {1, 2}) {
+    std::vector<std::string> paged;
+    for (const auto& c : PageThrough(published, ours, size, published_items)) {
+      paged.push_back(absl::StrCat(c.indicator_code(), "/", c.financial_year()));
+    }
+    EXPECT_EQ(paged, codes) << "page_size " << size;
+  }
+  v1::ListPublishedComparatorsRequest theirs;
+  theirs.set_la_code("382");
+  ExpectTokensBoundToFilters(published, ours, theirs);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 // (the gRPC reader is tested against a real server in benchmarks_test).
 
 #include <string>
+#include <utility>
 
 #include "services/benchmarks/benchmark_reader.h"
 #include "services/benchmarks/benchmark_service.h"
@@ -20,7 +21,19 @@ class DirectBenchmarkReader final : public BenchmarkReader {
       absl::string_view la_code) override {
     v1::ListPublishedComparatorsRequest r;
     r.set_la_code(std::string(la_code));
-    return service_.ListPublishedComparators(r);
+    r.set_page_size(5000);
+    // Every page into the first, as GrpcBenchmarkReader.
+    auto all = service_.ListPublishedComparators(r);
+    while (all.ok() && !all->next_page_token().empty()) {
+      r.set_page_token(all->next_page_token());
+      auto page = service_.ListPublishedComparators(r);
+      if (!page.ok()) return page.status();
+      for (v1::PublishedComparator& c : *page->mutable_comparators()) {
+        *all->add_comparators() = std::move(c);
+      }
+      all->set_next_page_token(page->next_page_token());
+    }
+    return all;
   }
   absl::StatusOr<v1::BatchGetBenchmarksResponse> BatchGet(
       const v1::BatchGetBenchmarksRequest& request) override {

@@ -12,6 +12,7 @@
 #include "common/channel_slot.h"
 #include "common/grpc_limits.h"
 #include "common/server_flags.h"
+#include "common/server_info_service.h"
 #include "common/server_runner.h"
 #include "services/admin/admin_grpc_service.h"
 #include "services/admin/restore.h"
@@ -87,11 +88,14 @@ int main(int argc, char** argv) {
   carescore::admin::AdminGrpcService admin_grpc(backups, &gate);
 
   const carescore::stores::StoreLocation where{flags.database, flags.data_dir};
+  auto request_log = carescore::stores::OpenRequestLog(where);
+  if (!Opened(request_log)) return 1;
+  carescore::IdempotentWrites writes(**request_log);
   auto indicator_store = carescore::stores::OpenIndicatorStore(where);
   if (!Opened(indicator_store)) return 1;
   carescore::indicators::IndicatorService indicators(**indicator_store,
                                                      absl::Milliseconds(lease_ms));
-  carescore::indicators::IndicatorGrpcService indicators_grpc(indicators, &gate);
+  carescore::indicators::IndicatorGrpcService indicators_grpc(indicators, &gate, &writes);
 
   carescore::ChannelSlot in_process;
   in_process.SetCallMetadata(carescore::auth::PeerCallMetadataSource(*(*auth)->service_token()));
@@ -101,7 +105,7 @@ int main(int argc, char** argv) {
   if (!Opened(benchmark_store)) return 1;
   carescore::benchmarks::BenchmarkService benchmarks(**benchmark_store, indicator_reader,
                                                      absl::Milliseconds(lease_ms));
-  carescore::benchmarks::BenchmarkGrpcService benchmarks_grpc(benchmarks, &gate);
+  carescore::benchmarks::BenchmarkGrpcService benchmarks_grpc(benchmarks, &gate, &writes);
 
   absl::StatusOr<carescore::escalations::Ladder> ladder =
       carescore::escalations::LoadLadder(ladder_file);
@@ -129,7 +133,7 @@ int main(int argc, char** argv) {
   carescore::escalations::EscalationService escalations(**escalation_store, indicator_reader,
                                                         *std::move(ladder), escalation_feed,
                                                         *std::move(policy));
-  carescore::escalations::EscalationGrpcService escalations_grpc(escalations, &gate);
+  carescore::escalations::EscalationGrpcService escalations_grpc(escalations, &gate, &writes);
 
   carescore::benchmarks::GrpcBenchmarkReader benchmark_reader(in_process);
   absl::StatusOr<std::unique_ptr<carescore::reports::ScorecardCache>> cache =
@@ -148,17 +152,21 @@ int main(int argc, char** argv) {
   report_deps.chromium = report_flags.chromium;
   carescore::reports::ReportService reports(indicator_reader, benchmark_reader, report_deps);
   carescore::reports::ReportGrpcService reports_grpc(
-      reports, carescore::reports::kDefaultScorecardThreads, &gate);
+      reports, carescore::reports::kDefaultScorecardThreads, &gate, &writes);
 
   spdlog::info("carescored data in {}", flags.data_dir);
+  carescore::ServerInfoGrpcService server_info("carescored", flags.database, &gate);
   absl::Status served = carescore::ServeUntilSignal(
       *options,
-      {{carescore::v1::IndicatorService::service_full_name(), &indicators_grpc},
-       {carescore::v1::BenchmarkService::service_full_name(), &benchmarks_grpc},
-       {carescore::v1::EscalationService::service_full_name(), &escalations_grpc},
-       {carescore::v1::ReportService::service_full_name(), &reports_grpc},
-       {carescore::v1::AuditService::service_full_name(), &audit_grpc},
-       {carescore::v1::AdminService::service_full_name(), &admin_grpc}},
+      carescore::WithServerInfo(
+          std::vector<carescore::HostedService>{
+              {carescore::v1::IndicatorService::service_full_name(), &indicators_grpc},
+              {carescore::v1::BenchmarkService::service_full_name(), &benchmarks_grpc},
+              {carescore::v1::EscalationService::service_full_name(), &escalations_grpc},
+              {carescore::v1::ReportService::service_full_name(), &reports_grpc},
+              {carescore::v1::AuditService::service_full_name(), &audit_grpc},
+              {carescore::v1::AdminService::service_full_name(), &admin_grpc}},
+          server_info),
       [&in_process](grpc::Server& server, int /*port*/) {
         in_process.Set(server.InProcessChannel(carescore::LimitedChannelArguments()));
       });

@@ -6,6 +6,7 @@
 
 #include "common/auth/guarded.h"
 #include "common/grpc_status.h"
+#include "common/idempotency/idempotent_writes.h"
 
 namespace carescore::escalations {
 namespace {
@@ -49,10 +50,11 @@ grpc::Status EscalationGrpcService::RaiseEscalation(grpc::ServerContext* context
                                                     const v1::RaiseEscalationRequest* request,
                                                     v1::RaiseEscalationResponse* response) {
   return auth::Guarded(gate_, *context, "EscalationService/RaiseEscalation", *request, response,
-                       [&](const auth::Admitted* admitted) {
-                         return service_.RaiseEscalation(WithActor(context, *request, admitted),
-                                                         ActingOf(admitted));
-                       });
+                       OnceOnly(writes_, "EscalationService/RaiseEscalation", *request,
+                                [&](const auth::Admitted* admitted) {
+                                  return service_.RaiseEscalation(
+                                      WithActor(context, *request, admitted), ActingOf(admitted));
+                                }));
 }
 
 grpc::Status EscalationGrpcService::RespondToEscalation(
@@ -60,10 +62,12 @@ grpc::Status EscalationGrpcService::RespondToEscalation(
     v1::RespondToEscalationResponse* response) {
   return auth::GuardedFor(gate_, *context, "EscalationService/RespondToEscalation",
                           CaseLas(request->id()), request->id(), response,
-                          [&](const auth::Admitted* admitted) {
-                            return service_.RespondToEscalation(
-                                WithActor(context, *request, admitted), ActingOf(admitted));
-                          });
+                          OnceOnly(writes_, "EscalationService/RespondToEscalation", *request,
+                                   [&](const auth::Admitted* admitted) {
+                                     return service_.RespondToEscalation(
+                                         WithActor(context, *request, admitted),
+                                         ActingOf(admitted));
+                                   }));
 }
 
 grpc::Status EscalationGrpcService::EscalateEscalation(grpc::ServerContext* context,
@@ -71,10 +75,12 @@ grpc::Status EscalationGrpcService::EscalateEscalation(grpc::ServerContext* cont
                                                        v1::EscalateEscalationResponse* response) {
   return auth::GuardedFor(gate_, *context, "EscalationService/EscalateEscalation",
                           CaseLas(request->id()), request->id(), response,
-                          [&](const auth::Admitted* admitted) {
-                            return service_.EscalateEscalation(
-                                WithActor(context, *request, admitted), ActingOf(admitted));
-                          });
+                          OnceOnly(writes_, "EscalationService/EscalateEscalation", *request,
+                                   [&](const auth::Admitted* admitted) {
+                                     return service_.EscalateEscalation(
+                                         WithActor(context, *request, admitted),
+                                         ActingOf(admitted));
+                                   }));
 }
 
 grpc::Status EscalationGrpcService::ResolveEscalation(grpc::ServerContext* context,
@@ -82,10 +88,12 @@ grpc::Status EscalationGrpcService::ResolveEscalation(grpc::ServerContext* conte
                                                       v1::ResolveEscalationResponse* response) {
   return auth::GuardedFor(gate_, *context, "EscalationService/ResolveEscalation",
                           CaseLas(request->id()), request->id(), response,
-                          [&](const auth::Admitted* admitted) {
-                            return service_.ResolveEscalation(
-                                WithActor(context, *request, admitted), ActingOf(admitted));
-                          });
+                          OnceOnly(writes_, "EscalationService/ResolveEscalation", *request,
+                                   [&](const auth::Admitted* admitted) {
+                                     return service_.ResolveEscalation(
+                                         WithActor(context, *request, admitted),
+                                         ActingOf(admitted));
+                                   }));
 }
 
 grpc::Status EscalationGrpcService::WithdrawEscalation(grpc::ServerContext* context,
@@ -93,20 +101,25 @@ grpc::Status EscalationGrpcService::WithdrawEscalation(grpc::ServerContext* cont
                                                        v1::WithdrawEscalationResponse* response) {
   return auth::GuardedFor(gate_, *context, "EscalationService/WithdrawEscalation",
                           CaseLas(request->id()), request->id(), response,
-                          [&](const auth::Admitted* admitted) {
-                            return service_.WithdrawEscalation(
-                                WithActor(context, *request, admitted), ActingOf(admitted));
-                          });
+                          OnceOnly(writes_, "EscalationService/WithdrawEscalation", *request,
+                                   [&](const auth::Admitted* admitted) {
+                                     return service_.WithdrawEscalation(
+                                         WithActor(context, *request, admitted),
+                                         ActingOf(admitted));
+                                   }));
 }
 
 grpc::Status EscalationGrpcService::ReferToCafcass(grpc::ServerContext* context,
                                                    const v1::ReferToCafcassRequest* request,
                                                    v1::ReferToCafcassResponse* response) {
-  return auth::GuardedFor(
-      gate_, *context, "EscalationService/ReferToCafcass", CaseLas(request->id()), request->id(),
-      response, [&](const auth::Admitted* admitted) {
-        return service_.ReferToCafcass(WithActor(context, *request, admitted), ActingOf(admitted));
-      });
+  return auth::GuardedFor(gate_, *context, "EscalationService/ReferToCafcass",
+                          CaseLas(request->id()), request->id(), response,
+                          OnceOnly(writes_, "EscalationService/ReferToCafcass", *request,
+                                   [&](const auth::Admitted* admitted) {
+                                     return service_.ReferToCafcass(
+                                         WithActor(context, *request, admitted),
+                                         ActingOf(admitted));
+                                   }));
 }
 
 grpc::Status EscalationGrpcService::GetEscalation(grpc::ServerContext* context,
@@ -183,10 +196,11 @@ grpc::Status EscalationGrpcService::RecordAudit(grpc::ServerContext* context,
                                                 const v1::RecordAuditRequest* request,
                                                 v1::RecordAuditResponse* response) {
   return auth::Guarded(gate_, *context, "EscalationService/RecordAudit", *request, response,
-                       [&](const auth::Admitted* admitted) {
-                         return service_.RecordAudit(WithActor(context, *request, admitted),
-                                                     ActingOf(admitted));
-                       });
+                       OnceOnly(writes_, "EscalationService/RecordAudit", *request,
+                                [&](const auth::Admitted* admitted) {
+                                  return service_.RecordAudit(
+                                      WithActor(context, *request, admitted), ActingOf(admitted));
+                                }));
 }
 
 grpc::Status EscalationGrpcService::GetAuditSummary(grpc::ServerContext* context,
@@ -215,8 +229,10 @@ grpc::Status EscalationGrpcService::AddWorkingDays(grpc::ServerContext* context,
 grpc::Status EscalationGrpcService::AddClosureDays(grpc::ServerContext* context,
                                                    const v1::AddClosureDaysRequest* request,
                                                    v1::AddClosureDaysResponse* response) {
-  return auth::Guarded(gate_, *context, "EscalationService/AddClosureDays", *request, response,
-                       [&](const auth::Admitted*) { return service_.AddClosureDays(*request); });
+  return auth::Guarded(
+      gate_, *context, "EscalationService/AddClosureDays", *request, response,
+      OnceOnly(writes_, "EscalationService/AddClosureDays", *request,
+               [&](const auth::Admitted*) { return service_.AddClosureDays(*request); }));
 }
 
 }  // namespace carescore::escalations

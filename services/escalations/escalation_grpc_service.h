@@ -18,6 +18,7 @@
 
 #include "carescore/v1/escalations.grpc.pb.h"
 #include "common/auth/gate.h"
+#include "common/idempotency/idempotent_writes.h"
 #include "services/escalations/escalation_service.h"
 
 namespace carescore::escalations {
@@ -26,8 +27,11 @@ class EscalationGrpcService final : public v1::EscalationService::Service {
  public:
   // `gate` (null: every call let in, for the rules' wire tests) outlives
   // *this, as does `service`.
-  explicit EscalationGrpcService(EscalationService& service, auth::AuthGate* gate = nullptr)
-      : service_(service), gate_(gate) {}
+  // `writes` (null: request ids only checked, for the rules' wire tests)
+  // keeps the answers to writes sent with a request_id; it outlives *this.
+  explicit EscalationGrpcService(EscalationService& service, auth::AuthGate* gate = nullptr,
+                                 IdempotentWrites* writes = nullptr)
+      : service_(service), gate_(gate), writes_(writes) {}
 
   grpc::Status RaiseEscalation(grpc::ServerContext* context,
                                const v1::RaiseEscalationRequest* request,
@@ -81,6 +85,7 @@ class EscalationGrpcService final : public v1::EscalationService::Service {
 
   EscalationService& service_;
   auth::AuthGate* gate_;
+  IdempotentWrites* writes_;
 };
 
 }  // namespace carescore::escalations

@@ -7,6 +7,9 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "common/idempotency/idempotent_writes.h"
+#include "common/idempotency/request_log.h"
+#include "common/testing/error_details.h"
 #include "common/testing/loopback_server.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
@@ -24,7 +27,11 @@ class EscalationGrpcServiceTest : public testing::EscalationServiceFixture {
   void SetUp() override {
     EscalationServiceFixture::SetUp();
     if (HasFatalFailure()) return;
-    grpc_service_ = std::make_unique<EscalationGrpcService>(*service_);
+    absl::StatusOr<std::unique_ptr<SqliteRequestLog>> log = SqliteRequestLog::Open(":memory:");
+    ASSERT_TRUE(log.ok()) << log.status();
+    request_log_ = *std::move(log);
+    writes_ = std::make_unique<IdempotentWrites>(*request_log_);
+    grpc_service_ = std::make_unique<EscalationGrpcService>(*service_, nullptr, writes_.get());
     server_ = std::make_unique<carescore::testing::LoopbackServer>(
         std::initializer_list<grpc::Service*>{grpc_service_.get()});
     ASSERT_TRUE(server_->ok());
@@ -41,6 +48,8 @@ class EscalationGrpcServiceTest : public testing::EscalationServiceFixture {
     return context;
   }
 
+  std::unique_ptr<SqliteRequestLog> request_log_;
+  std::unique_ptr<IdempotentWrites> writes_;
   std::unique_ptr<EscalationGrpcService> grpc_service_;
   std::unique_ptr<carescore::testing::LoopbackServer> server_;
   std::unique_ptr<v1::EscalationService::Stub> stub_;
@@ -105,6 +114,108 @@ TEST_F(EscalationGrpcServiceTest, ErrorsKeepTheirCodesOnTheWire) {
   v1::RespondToEscalationResponse responded;
   EXPECT_EQ(stub_->RespondToEscalation(Context().get(), respond, &responded).error_code(),
             grpc::StatusCode::NOT_FOUND);
+}
+
+using carescore::testing::ReasonIn;
+
+TEST_F(EscalationGrpcServiceTest, ARepeatedRaiseWithTheSameRequestIdMakesOneCase) {
+  v1::RaiseEscalationRequest raise = Raise(1, At(2019, 5, 1));
+  raise.set_request_id("3b8f9f6e-4c1a-4a8e-9d47-0d6f1f1f2a10");
+  v1::RaiseEscalationResponse first;
+  v1::RaiseEscalationResponse second;
+  ASSERT_TRUE(stub_->RaiseEscalation(Context().get(), raise, &first).ok());
+  grpc::Status s = stub_->RaiseEscalation(Context().get(), raise, &second);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(second.escalation().id(), first.escalation().id());
+  v1::ListEscalationsRequest list;
+  list.set_la_code(raise.la_code());
+  v1::ListEscalationsResponse listed;
+  ASSERT_TRUE(stub_->ListEscalations(Context().get(), list, &listed).ok());
+  EXPECT_EQ(listed.escalations_size(), 1);
+
+  // The same id with other content is refused and raises nothing.
+  raise.set_team("Another team");
+  s = stub_->RaiseEscalation(Context().get(), raise, &second);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(ReasonIn(s), "REQUEST_ID_REUSED");
+  ASSERT_TRUE(stub_->ListEscalations(Context().get(), list, &listed).ok());
+  EXPECT_EQ(listed.escalations_size(), 1);
+
+  // Without a request id, each call is a new case.
+  raise.clear_request_id();
+  ASSERT_TRUE(stub_->RaiseEscalation(Context().get(), raise, &second).ok());
+  EXPECT_NE(second.escalation().id(), first.escalation().id());
+}
+
+TEST_F(EscalationGrpcServiceTest, AStaleEtagIsRefusedAndChangesNothing) {
+  v1::RaiseEscalationResponse raised;
+  ASSERT_TRUE(stub_->RaiseEscalation(Context().get(), Raise(1, At(2019, 5, 1)), &raised).ok());
+  const std::string read_etag = raised.escalation().etag();
+  ASSERT_FALSE(read_etag.empty());
+
+  v1::RespondToEscalationRequest respond;
+  respond.set_id(raised.escalation().id());
+  respond.set_etag(read_etag);
+  *respond.mutable_at() = At(2019, 5, 2);
+  v1::RespondToEscalationResponse responded;
+  ASSERT_TRUE(stub_->RespondToEscalation(Context().get(), respond, &responded).ok());
+  EXPECT_NE(responded.escalation().etag(), read_etag);
+
+  // Someone acting on what they read before the response is refused.
+  v1::EscalateEscalationRequest escalate;
+  escalate.set_id(raised.escalation().id());
+  escalate.set_etag(read_etag);
+  *escalate.mutable_at() = At(2019, 5, 3);
+  v1::EscalateEscalationResponse escalated;
+  grpc::Status s = stub_->EscalateEscalation(Context().get(), escalate, &escalated);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::ABORTED);
+  EXPECT_EQ(ReasonIn(s), "STALE_ETAG");
+  v1::GetEscalationRequest get;
+  get.set_id(raised.escalation().id());
+  v1::GetEscalationResponse got;
+  ASSERT_TRUE(stub_->GetEscalation(Context().get(), get, &got).ok());
+  EXPECT_EQ(got.escalation().stage(), 1);
+  EXPECT_EQ(got.escalation().etag(), responded.escalation().etag());
+
+  // With the current etag it goes through.
+  escalate.set_etag(got.escalation().etag());
+  s = stub_->EscalateEscalation(Context().get(), escalate, &escalated);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(escalated.escalation().stage(), 2);
+}
+
+TEST_F(EscalationGrpcServiceTest, ErrorsCarryStableReasons) {
+  v1::GetEscalationRequest get;
+  get.set_id("ESC-999999");
+  v1::GetEscalationResponse got;
+  grpc::Status s = stub_->GetEscalation(Context().get(), get, &got);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(ReasonIn(s), "ESCALATION_NOT_FOUND");
+
+  v1::RaiseEscalationResponse raised;
+  ASSERT_TRUE(stub_->RaiseEscalation(Context().get(), Raise(1, At(2019, 5, 1)), &raised).ok());
+  v1::WithdrawEscalationRequest withdraw;
+  withdraw.set_id(raised.escalation().id());
+  v1::WithdrawEscalationResponse withdrawn;
+  ASSERT_TRUE(stub_->WithdrawEscalation(Context().get(), withdraw, &withdrawn).ok());
+  s = stub_->WithdrawEscalation(Context().get(), withdraw, &withdrawn);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(ReasonIn(s), "ILLEGAL_TRANSITION");
+
+  // An error with no reason of its own gets its code's.
+  v1::RaiseEscalationRequest bad_child = Raise(1, At(2019, 5, 1));
+  bad_child.set_child_ref("9434765919");
+  s = stub_->RaiseEscalation(Context().get(), bad_child, &raised);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_FALSE(ReasonIn(s).empty());
+
+  // A request id that is not one is refused before anything is written.
+  v1::RaiseEscalationRequest bad_id = Raise(1, At(2019, 5, 1));
+  bad_id.set_request_id(std::string(500, 'x'));
+  s = stub_->RaiseEscalation(Context().get(), bad_id, &raised);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ReasonIn(s), "INVALID_FIELD");
+  EXPECT_LT(s.error_message().size(), 200u) << "the message echoes at most a prefix";
 }
 
 TEST_F(EscalationGrpcServiceTest, ActorMetadataReachesTheAccessLog) {

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/error_info.h"
 #include "common/paging.h"
 #include "common/period.h"
 #include "common/proto_time.h"
@@ -21,6 +22,12 @@
 
 namespace carescore::escalations {
 namespace {
+
+// A case's etag: it changes with every step (each adds a transition, and
+// the store's optimistic lock is the transition count), so it is the count.
+std::string EscalationEtag(const v1::Escalation& e) {
+  return absl::StrCat("t", e.transitions_size());
+}
 
 // Clocks disagree a little; a time further ahead than this is a mistake.
 constexpr absl::Duration kClockSkew = absl::Minutes(5);
@@ -274,12 +281,13 @@ absl::StatusOr<v1::Escalation> EscalationService::NewEscalation(
   t->set_actor(actor);
   *t->mutable_at() = TimeToProto(raised);
   t->set_note(note);
+  e.set_etag(EscalationEtag(e));
   return e;
 }
 
 absl::StatusOr<v1::Escalation> EscalationService::Transition(
     const std::string& id, const std::string& actor, v1::TransitionKind kind,
-    const google::protobuf::Timestamp* at, const std::string& note,
+    const google::protobuf::Timestamp* at, const std::string& note, const std::string& etag,
     const std::function<absl::Status(v1::Escalation&, absl::Time, WorkingCalendar&)>& change) {
   if (id.empty()) return absl::InvalidArgumentError("id is required");
   if (absl::Status text = CheckFreeText(
@@ -289,11 +297,19 @@ absl::StatusOr<v1::Escalation> EscalationService::Transition(
   }
   absl::StatusOr<std::optional<v1::Escalation>> found = store_.Find(id);
   if (!found.ok()) return found.status();
-  if (!found->has_value()) return absl::NotFoundError(absl::StrCat("no escalation ", id));
+  if (!found->has_value()) return EscalationNotFound(id);
   v1::Escalation e = **found;
+  if (!etag.empty() && etag != EscalationEtag(e)) {
+    return WithErrorInfo(absl::AbortedError(absl::StrCat(
+                             "escalation ", id, " has changed since you read it (etag ",
+                             QuoteInput(etag), ", now ", EscalationEtag(e), "): read it again")),
+                         v1::STALE_ETAG, {{"escalation_id", id}, {"etag", EscalationEtag(e)}});
+  }
   if (IsClosed(e.status())) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("escalation ", id, " is closed (", EscalationStatusWord(e.status()), ")"));
+    return WithErrorInfo(
+        absl::FailedPreconditionError(
+            absl::StrCat("escalation ", id, " is closed (", EscalationStatusWord(e.status()), ")")),
+        v1::ILLEGAL_TRANSITION, {{"escalation_id", id}});
   }
   const absl::Time now = now_();
   const absl::Time when = at != nullptr && IsSetTime(*at) ? TimeFromProto(*at) : now;
@@ -309,6 +325,10 @@ absl::StatusOr<v1::Escalation> EscalationService::Transition(
   const int expected = e.transitions_size();
   const int from_stage = e.stage();
   absl::Status changed = change(e, when, *calendar);
+  // The steps' own refusals are about the case's state: one reason for all.
+  if (changed.code() == absl::StatusCode::kFailedPrecondition && ErrorReason(changed).empty()) {
+    return WithErrorInfo(changed, v1::ILLEGAL_TRANSITION, {{"escalation_id", id}});
+  }
   if (!changed.ok()) return changed;
   v1::Transition* t = e.add_transitions();
   t->set_kind(kind);
@@ -318,6 +338,7 @@ absl::StatusOr<v1::Escalation> EscalationService::Transition(
   *t->mutable_at() = TimeToProto(when);
   t->set_note(note);
   if (IsClosed(e.status())) *e.mutable_closed_at() = TimeToProto(when);
+  e.set_etag(EscalationEtag(e));
   absl::Status stored = store_.Update(e, expected);
   if (!stored.ok()) return stored;
   Publish(e, kind);
@@ -329,7 +350,8 @@ absl::StatusOr<v1::RespondToEscalationResponse> EscalationService::RespondToEsca
     const v1::RespondToEscalationRequest& request, const std::optional<Acting>& acting) {
   return WithEscalation<v1::RespondToEscalationResponse>(Transition(
       request.id(), ActorFor(request.actor(), acting), v1::TRANSITION_KIND_RESPONDED, &request.at(),
-      request.note(), [this, &acting](v1::Escalation& x, absl::Time, WorkingCalendar&) {
+      request.note(), request.etag(),
+      [this, &acting](v1::Escalation& x, absl::Time, WorkingCalendar&) {
         if (acting.has_value()) {
           absl::Status may = ladder_.MayRespond(x.stage(), acting->roles, "responding at");
           if (!may.ok()) return may;
@@ -347,7 +369,7 @@ absl::StatusOr<v1::EscalateEscalationResponse> EscalationService::EscalateEscala
     const v1::EscalateEscalationRequest& request, const std::optional<Acting>& acting) {
   return WithEscalation<v1::EscalateEscalationResponse>(Transition(
       request.id(), ActorFor(request.actor(), acting), v1::TRANSITION_KIND_ESCALATED, &request.at(),
-      request.note(),
+      request.note(), request.etag(),
       [this, &request, &acting](v1::Escalation& x, absl::Time when, WorkingCalendar& calendar) {
         const int target = request.to_stage() == 0 ? x.stage() + 1 : request.to_stage();
         if (target <= x.stage()) {
@@ -384,7 +406,7 @@ absl::StatusOr<v1::ResolveEscalationResponse> EscalationService::ResolveEscalati
   }
   return WithEscalation<v1::ResolveEscalationResponse>(Transition(
       request.id(), ActorFor(request.actor(), acting), v1::TRANSITION_KIND_RESOLVED, &request.at(),
-      request.outcome(),
+      request.outcome(), request.etag(),
       [this, &request, &acting](v1::Escalation& x, absl::Time, WorkingCalendar&) {
         if (acting.has_value()) {
           absl::Status may = ladder_.MayRespond(x.stage(), acting->roles, "resolving at");
@@ -399,17 +421,18 @@ absl::StatusOr<v1::ResolveEscalationResponse> EscalationService::ResolveEscalati
 
 absl::StatusOr<v1::WithdrawEscalationResponse> EscalationService::WithdrawEscalation(
     const v1::WithdrawEscalationRequest& request, const std::optional<Acting>& acting) {
-  return WithEscalation<v1::WithdrawEscalationResponse>(Transition(
-      request.id(), ActorFor(request.actor(), acting), v1::TRANSITION_KIND_WITHDRAWN, &request.at(),
-      request.note(), [this, &acting](v1::Escalation& x, absl::Time, WorkingCalendar&) {
-        if (acting.has_value()) {
-          absl::Status may = ladder_.MayWithdraw(x.stage(), acting->roles);
-          if (!may.ok()) return may;
-        }
-        x.set_status(v1::ESCALATION_STATUS_WITHDRAWN);
-        x.set_due_date("");
-        return absl::OkStatus();
-      }));
+  return WithEscalation<v1::WithdrawEscalationResponse>(
+      Transition(request.id(), ActorFor(request.actor(), acting), v1::TRANSITION_KIND_WITHDRAWN,
+                 &request.at(), request.note(), request.etag(),
+                 [this, &acting](v1::Escalation& x, absl::Time, WorkingCalendar&) {
+                   if (acting.has_value()) {
+                     absl::Status may = ladder_.MayWithdraw(x.stage(), acting->roles);
+                     if (!may.ok()) return may;
+                   }
+                   x.set_status(v1::ESCALATION_STATUS_WITHDRAWN);
+                   x.set_due_date("");
+                   return absl::OkStatus();
+                 }));
 }
 
 absl::StatusOr<v1::ReferToCafcassResponse> EscalationService::ReferToCafcass(
@@ -419,7 +442,7 @@ absl::StatusOr<v1::ReferToCafcassResponse> EscalationService::ReferToCafcass(
   }
   return WithEscalation<v1::ReferToCafcassResponse>(Transition(
       request.id(), ActorFor(request.actor(), acting), v1::TRANSITION_KIND_REFERRED_TO_CAFCASS,
-      &request.at(), request.note(),
+      &request.at(), request.note(), request.etag(),
       [this, &acting](v1::Escalation& x, absl::Time, WorkingCalendar&) {
         if (acting.has_value()) {
           absl::Status may =
@@ -441,7 +464,7 @@ absl::StatusOr<v1::GetEscalationResponse> EscalationService::GetEscalation(
   if (absl::Status logged = LogRead(request.actor(), "read", request.id()); !logged.ok()) {
     return logged;
   }
-  if (!found->has_value()) return absl::NotFoundError(absl::StrCat("no escalation ", request.id()));
+  if (!found->has_value()) return EscalationNotFound(request.id());
   v1::GetEscalationResponse response;
   *response.mutable_escalation() = **std::move(found);
   return response;
@@ -467,13 +490,14 @@ absl::StatusOr<v1::ListEscalationsResponse> EscalationService::ListEscalations(
   filter.iro_id = request.iro_id();
   if (request.has_raised_from()) filter.raised_from = TimeFromProto(request.raised_from());
   if (request.has_raised_to()) filter.raised_to = TimeFromProto(request.raised_to());
-  if (!request.page_token().empty()) {
-    absl::StatusOr<std::string> key = DecodePageToken(request.page_token());
-    if (!key.ok()) return key.status();
-    std::vector<std::string> parts = absl::StrSplit(*key, '|');
+  absl::StatusOr<std::string> after = DecodePageToken(request, request.page_token());
+  if (!after.ok()) return after.status();
+  if (!after->empty()) {
+    // The token checked out (checksum, filters), so it holds a key we made.
+    std::vector<std::string> parts = absl::StrSplit(*after, absl::MaxSplits('|', 1));
     int64_t us = 0;
     if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &us)) {
-      return absl::InvalidArgumentError("page_token is not one this service issued");
+      return absl::InternalError("a page token's key has the wrong shape");
     }
     filter.after = std::make_pair(absl::FromUnixMicros(us), parts[1]);
   }
@@ -489,8 +513,8 @@ absl::StatusOr<v1::ListEscalationsResponse> EscalationService::ListEscalations(
   for (v1::Escalation& e : *found) {
     if (response.escalations_size() == size) {
       const v1::Escalation& last = response.escalations(size - 1);
-      response.set_next_page_token(
-          EncodePageToken(absl::StrCat(MicrosFromProto(last.raised_at()), "|", last.id())));
+      response.set_next_page_token(EncodePageToken(
+          request, absl::StrCat(MicrosFromProto(last.raised_at()), "|", last.id())));
       break;
     }
     *response.add_escalations() = std::move(e);
@@ -516,12 +540,25 @@ absl::StatusOr<v1::ListOverdueEscalationsResponse> EscalationService::ListOverdu
   }
   absl::StatusOr<CalendarsByLa> calendars = CalendarsFor(*all);
   if (!calendars.ok()) return calendars.status();
-  v1::ListOverdueEscalationsResponse response;
+  std::vector<v1::OverdueEscalation> overdue_cases;
   for (const v1::Escalation& e : *all) {
     std::optional<v1::OverdueEscalation> overdue =
         OverdueAt(e, as_of, ladder_, calendars->at(e.la_code()), uk_);
-    if (overdue.has_value()) *response.add_overdue() = *std::move(overdue);
+    if (overdue.has_value()) overdue_cases.push_back(*std::move(overdue));
   }
+  // Oldest case first, as ListEscalations; the key is the case's, so a case
+  // that becomes overdue between pages is never sent twice.
+  v1::ListOverdueEscalationsResponse response;
+  absl::Status paged = PageByKey(
+      request, 100, 1000, std::move(overdue_cases),
+      [](const v1::OverdueEscalation& o) {
+        std::string key;
+        AppendKeyPart(key, MicrosFromProto(o.escalation().raised_at()));
+        AppendKeyPart(key, o.escalation().id());
+        return key;
+      },
+      response.mutable_overdue(), response.mutable_next_page_token());
+  if (!paged.ok()) return paged;
   return response;
 }
 
@@ -725,7 +762,7 @@ absl::StatusOr<WatchStreams::Ticket> EscalationService::StartWatch(
 absl::StatusOr<std::string> EscalationService::CaseLa(absl::string_view id) {
   absl::StatusOr<std::optional<v1::Escalation>> found = store_.Find(id);
   if (!found.ok()) return found.status();
-  if (!found->has_value()) return absl::NotFoundError(absl::StrCat("no escalation ", id));
+  if (!found->has_value()) return EscalationNotFound(id);
   return (*found)->la_code();
 }
 

@@ -139,10 +139,13 @@ class EscalationService {
   [[nodiscard]] absl::Status CheckLa(const std::string& la_code);
   // Applies `change` to a stored, open escalation under optimistic locking,
   // then stores, publishes and logs it. `actor` is who acts (already
-  // resolved from the Acting); `change` checks the stage roles.
+  // resolved from the Acting); `change` checks the stage roles. A non-empty
+  // `etag` other than the case's current one is Aborted (STALE_ETAG); a
+  // step the case's state does not allow is FailedPrecondition
+  // (ILLEGAL_TRANSITION).
   absl::StatusOr<v1::Escalation> Transition(
       const std::string& id, const std::string& actor, v1::TransitionKind kind,
-      const google::protobuf::Timestamp* at, const std::string& note,
+      const google::protobuf::Timestamp* at, const std::string& note, const std::string& etag,
       const std::function<absl::Status(v1::Escalation&, absl::Time, WorkingCalendar&)>& change);
   void Publish(const v1::Escalation& escalation, v1::TransitionKind kind);
   void Log(const std::string& actor, absl::string_view action, absl::string_view subject);

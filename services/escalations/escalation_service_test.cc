@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/csv.h"
+#include "common/testing/page_through.h"
 #include "gtest/gtest.h"
 #include "services/escalations/testing/escalation_fixture.h"
 
@@ -726,6 +727,47 @@ TEST_F(EscalationServiceTest, WatchStreamsAreCappedPerCallerAndInTotal) {
   EXPECT_EQ(service_->StartWatch(watch).status().code(), absl::StatusCode::kResourceExhausted);
   open.clear();
   EXPECT_TRUE(service_->StartWatch(watch).ok());
+}
+
+TEST_F(EscalationServiceTest, OverdueAndAllCasesPageInOrderWithBoundTokens) {
+  using carescore::testing::ExpectTokensBoundToFilters;
+  using carescore::testing::PageThrough;
+  std::vector<std::string> raised;
+  for (int day : {6, 4, 5, 4}) raised.push_back(RaiseOk(1, At(2019, 3, day)).id());
+  v1::ListOverdueEscalationsRequest overdue;
+  overdue.set_la_code("372");
+  *overdue.mutable_as_of() = At(2019, 4, 1);
+  auto list = [&](const v1::ListOverdueEscalationsRequest& r) {
+    return service_->ListOverdueEscalations(r);
+  };
+  auto items = [](const v1::ListOverdueEscalationsResponse& r) -> const auto& {
+    return r.overdue();
+  };
+  // Oldest first, ties by id: raised 4, 4, 5, 6 March.
+  const std::vector<std::string> expected = {raised[1], raised[3], raised[2], raised[0]};
+  for (int size : {1, 2}) {
+    std::vector<std::string> ids;
+    for (const auto& o : PageThrough(list, overdue, size, items)) {
+      ids.push_back(o.escalation().id());
+    }
+    EXPECT_EQ(ids, expected) << "page_size " << size;
+  }
+  v1::ListOverdueEscalationsRequest earlier = overdue;
+  *earlier.mutable_as_of() = At(2019, 3, 29);
+  ExpectTokensBoundToFilters(list, overdue, earlier);
+
+  auto all = [&](const v1::ListEscalationsRequest& r) { return service_->ListEscalations(r); };
+  auto all_items = [](const v1::ListEscalationsResponse& r) -> const auto& {
+    return r.escalations();
+  };
+  v1::ListEscalationsRequest rotherham;
+  rotherham.set_la_code("372");
+  std::vector<std::string> ids;
+  for (const auto& e : PageThrough(all, rotherham, 1, all_items)) ids.push_back(e.id());
+  EXPECT_EQ(ids, expected);
+  v1::ListEscalationsRequest open = rotherham;
+  open.set_status(v1::ESCALATION_STATUS_OPEN);
+  ExpectTokensBoundToFilters(all, rotherham, open);
 }
 
 }  // namespace

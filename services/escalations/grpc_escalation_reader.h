@@ -17,10 +17,12 @@ namespace carescore::escalations {
 
 class GrpcEscalationReader final : public EscalationReader {
  public:
-  // `channel` outlives *this; each call has `timeout`.
+  // `channel` outlives *this; each call has `timeout`. Fails fast rather
+  // than waiting for a peer that is down: the escalation figures are one
+  // optional section of a report, which should not stall for them.
   explicit GrpcEscalationReader(const ChannelSlot& channel,
                                 absl::Duration timeout = kDefaultPeerTimeout)
-      : caller_(channel, "escalation service", timeout) {}
+      : caller_(channel, "escalation service", timeout, PeerReadiness::kFailFast) {}
   absl::StatusOr<v1::GetEscalationSummaryResponse> Summary(
       const v1::GetEscalationSummaryRequest& request) override;
 

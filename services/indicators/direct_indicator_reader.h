@@ -55,22 +55,29 @@ class DirectIndicatorReader final : public IndicatorReader {
         [](v1::ListIndicatorsResponse& page) { return page.mutable_indicators(); });
   }
   absl::StatusOr<std::vector<v1::Target>> ListTargets(const v1::ListTargetsRequest& r) override {
-    auto got = service_.ListTargets(r);
-    if (!got.ok()) return got.status();
-    return std::vector<v1::Target>(got->targets().begin(), got->targets().end());
+    v1::ListTargetsRequest all = r;
+    all.set_page_size(1000);
+    return AllPages<v1::Target>(
+        std::move(all), [this](const auto& page) { return service_.ListTargets(page); },
+        [](v1::ListTargetsResponse& page) { return page.mutable_targets(); });
   }
   absl::StatusOr<std::vector<v1::Milestone>> ListMilestones(
       const v1::ListMilestonesRequest& r) override {
-    auto got = service_.ListMilestones(r);
-    if (!got.ok()) return got.status();
-    return std::vector<v1::Milestone>(got->milestones().begin(), got->milestones().end());
+    v1::ListMilestonesRequest all = r;
+    all.set_page_size(1000);
+    return AllPages<v1::Milestone>(
+        std::move(all), [this](const auto& page) { return service_.ListMilestones(page); },
+        [](v1::ListMilestonesResponse& page) { return page.mutable_milestones(); });
   }
   absl::StatusOr<std::vector<v1::Value>> ListValueHistory(
       const v1::ListValueHistoryRequest& r) override {
-    auto got = service_.ListValueHistory(r);
+    v1::ListValueHistoryRequest all = r;
+    all.set_page_size(1000);
+    auto got = AllPages<v1::Value>(
+        std::move(all), [this](const auto& page) { return service_.ListValueHistory(page); },
+        [](v1::ListValueHistoryResponse& page) { return page.mutable_values(); });
     if (got.status().code() == absl::StatusCode::kNotFound) return std::vector<v1::Value>();
-    if (!got.ok()) return got.status();
-    return std::vector<v1::Value>(got->values().begin(), got->values().end());
+    return got;
   }
   absl::StatusOr<v1::GetDataVersionResponse> GetDataVersion(absl::string_view la_code) override {
     v1::GetDataVersionRequest r;

@@ -57,25 +57,32 @@ absl::StatusOr<std::vector<v1::Indicator>> GrpcIndicatorReader::ListIndicators()
 
 absl::StatusOr<std::vector<v1::Target>> GrpcIndicatorReader::ListTargets(
     const v1::ListTargetsRequest& request) {
-  absl::StatusOr<v1::ListTargetsResponse> got = caller_.Call(&Stub::ListTargets, request);
-  if (!got.ok()) return got.status();
-  return std::vector<v1::Target>(got->targets().begin(), got->targets().end());
+  v1::ListTargetsRequest all = request;
+  if (all.page_size() == 0) all.set_page_size(1000);
+  return AllPages<v1::Target>(
+      std::move(all), [this](const auto& r) { return caller_.Call(&Stub::ListTargets, r); },
+      [](v1::ListTargetsResponse& r) { return r.mutable_targets(); });
 }
 
 absl::StatusOr<std::vector<v1::Milestone>> GrpcIndicatorReader::ListMilestones(
     const v1::ListMilestonesRequest& request) {
-  absl::StatusOr<v1::ListMilestonesResponse> got = caller_.Call(&Stub::ListMilestones, request);
-  if (!got.ok()) return got.status();
-  return std::vector<v1::Milestone>(got->milestones().begin(), got->milestones().end());
+  v1::ListMilestonesRequest all = request;
+  if (all.page_size() == 0) all.set_page_size(1000);
+  return AllPages<v1::Milestone>(
+      std::move(all), [this](const auto& r) { return caller_.Call(&Stub::ListMilestones, r); },
+      [](v1::ListMilestonesResponse& r) { return r.mutable_milestones(); });
 }
 
 absl::StatusOr<std::vector<v1::Value>> GrpcIndicatorReader::ListValueHistory(
     const v1::ListValueHistoryRequest& request) {
-  absl::StatusOr<v1::ListValueHistoryResponse> got = caller_.Call(&Stub::ListValueHistory, request);
+  v1::ListValueHistoryRequest all = request;
+  if (all.page_size() == 0) all.set_page_size(1000);
+  absl::StatusOr<std::vector<v1::Value>> got = AllPages<v1::Value>(
+      std::move(all), [this](const auto& r) { return caller_.Call(&Stub::ListValueHistory, r); },
+      [](v1::ListValueHistoryResponse& r) { return r.mutable_values(); });
   // A value never written has no history.
   if (got.status().code() == absl::StatusCode::kNotFound) return std::vector<v1::Value>();
-  if (!got.ok()) return got.status();
-  return std::vector<v1::Value>(got->values().begin(), got->values().end());
+  return got;
 }
 
 absl::StatusOr<v1::GetDataVersionResponse> GrpcIndicatorReader::GetDataVersion(

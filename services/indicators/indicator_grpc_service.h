@@ -6,6 +6,7 @@
 
 #include "carescore/v1/indicators.grpc.pb.h"
 #include "common/auth/gate.h"
+#include "common/idempotency/idempotent_writes.h"
 #include "services/indicators/indicator_service.h"
 
 namespace carescore::indicators {
@@ -14,8 +15,11 @@ class IndicatorGrpcService final : public v1::IndicatorService::Service {
  public:
   // `gate` (null: every call let in, for the rules' wire tests) outlives
   // *this, as does `service`.
-  explicit IndicatorGrpcService(IndicatorService& service, auth::AuthGate* gate = nullptr)
-      : service_(service), gate_(gate) {}
+  // `writes` (null: request ids only checked, for the rules' wire tests)
+  // keeps the answers to writes sent with a request_id; it outlives *this.
+  explicit IndicatorGrpcService(IndicatorService& service, auth::AuthGate* gate = nullptr,
+                                IdempotentWrites* writes = nullptr)
+      : service_(service), gate_(gate), writes_(writes) {}
 
   grpc::Status ImportLocalAuthorities(grpc::ServerContext* context,
                                       const v1::ImportLocalAuthoritiesRequest* request,
@@ -60,6 +64,7 @@ class IndicatorGrpcService final : public v1::IndicatorService::Service {
  private:
   IndicatorService& service_;
   auth::AuthGate* gate_;
+  IdempotentWrites* writes_;
 };
 
 }  // namespace carescore::indicators

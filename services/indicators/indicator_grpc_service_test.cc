@@ -1,7 +1,10 @@
 #include "services/indicators/indicator_grpc_service.h"
 
 #include "carescore/v1/indicators.grpc.pb.h"
+#include "common/grpc_status.h"
+#include "common/testing/error_details.h"
 #include "common/testing/loopback_server.h"
+#include "common/testing/page_through.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "grpcpp/grpcpp.h"
@@ -92,11 +95,9 @@ TEST_F(IndicatorGrpcServiceTest, BadRowAnywhereInStreamStoresNothing) {
   ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(status.error_message().find("row 3: field value"), std::string::npos)
       << status.error_message();
-  google::rpc::Status details;
-  ASSERT_TRUE(details.ParseFromString(status.error_details()));
-  google::rpc::BadRequest bad_request;
-  ASSERT_TRUE(details.details(0).UnpackTo(&bad_request));
-  EXPECT_EQ(bad_request.field_violations(0).field(), "row[3].value");
+  std::optional<google::rpc::BadRequest> bad_request = carescore::testing::BadRequestIn(status);
+  ASSERT_TRUE(bad_request.has_value());
+  EXPECT_EQ(bad_request->field_violations(0).field(), "row[3].value");
 
   v1::ListValuesRequest list;
   v1::ListValuesResponse listed;
@@ -113,6 +114,52 @@ TEST_F(IndicatorGrpcServiceTest, NotFoundTravelsAsNotFound) {
   grpc::Status status = stub_->GetIndicator(&ctx, request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_NE(status.error_message().find("6.99"), std::string::npos);
+}
+
+TEST_F(IndicatorGrpcServiceTest, UndefinedEnumNumbersAreRefusedAndNothingIsStored) {
+  v1::ImportIndicatorsRequest request;
+  *request.add_indicators() = testing::Reviews();
+  request.mutable_indicators(0)->set_polarity(static_cast<v1::Polarity>(99));
+  v1::ImportIndicatorsResponse response;
+  grpc::ClientContext ctx;
+  absl::Status refused = FromGrpcStatus(stub_->ImportIndicators(&ctx, request, &response));
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ErrorReason(refused), "INVALID_ENUM_VALUE") << refused;
+  EXPECT_NE(refused.message().find("indicators[0].polarity: 99"), absl::string_view::npos)
+      << refused;
+  v1::ListIndicatorsResponse listed;
+  grpc::ClientContext ctx2;
+  ASSERT_TRUE(stub_->ListIndicators(&ctx2, v1::ListIndicatorsRequest(), &listed).ok());
+  ASSERT_EQ(listed.indicators_size(), 1);  // NumberLac only.
+  EXPECT_EQ(listed.indicators(0).code(), "6.1");
+
+  // A read with an undefined enum is refused too, not answered empty.
+  v1::ListValuesRequest list;
+  list.set_period_kind(static_cast<v1::PeriodKind>(7));
+  v1::ListValuesResponse values;
+  grpc::ClientContext ctx3;
+  EXPECT_EQ(ErrorReason(FromGrpcStatus(stub_->ListValues(&ctx3, list, &values))),
+            "INVALID_ENUM_VALUE");
+}
+
+TEST_F(IndicatorGrpcServiceTest, CorruptedPageTokensAreInvalidArgumentOnTheWire) {
+  v1::ImportLocalAuthoritiesRequest las;
+  *las.add_local_authorities() = La("382", "Kirklees");
+  v1::ImportLocalAuthoritiesResponse las_response;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(stub_->ImportLocalAuthorities(&ctx, las, &las_response).ok());
+  auto list = [&](const v1::ListLocalAuthoritiesRequest& r)
+      -> absl::StatusOr<v1::ListLocalAuthoritiesResponse> {
+    v1::ListLocalAuthoritiesResponse page;
+    grpc::ClientContext call;
+    absl::Status s = FromGrpcStatus(stub_->ListLocalAuthorities(&call, r, &page));
+    if (!s.ok()) return s;
+    return page;
+  };
+  v1::ListLocalAuthoritiesRequest with_former;
+  with_former.set_include_former(true);
+  carescore::testing::ExpectTokensBoundToFilters(list, v1::ListLocalAuthoritiesRequest(),
+                                                 with_former);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "common/error_info.h"
 #include "common/measure.h"
 #include "common/paging.h"
 #include "common/period.h"
@@ -26,6 +27,9 @@ constexpr int kDefaultCataloguePage = 100;
 constexpr int kMaxCataloguePage = 1000;
 constexpr int kDefaultValuePage = 1000;
 constexpr int kMaxValuePage = 10000;
+// Targets, milestones and value history.
+constexpr int kDefaultDetailPage = 200;
+constexpr int kMaxDetailPage = 1000;
 
 int RowNumber(int declared, size_t index) {
   return declared > 0 ? declared : static_cast<int>(index) + 1;
@@ -109,28 +113,19 @@ absl::StatusOr<v1::GetLocalAuthorityResponse> IndicatorService::GetLocalAuthorit
 
 absl::StatusOr<v1::ListLocalAuthoritiesResponse> IndicatorService::ListLocalAuthorities(
     const v1::ListLocalAuthoritiesRequest& request) {
-  absl::StatusOr<int> size =
-      PageSize(request.page_size(), kDefaultCataloguePage, kMaxCataloguePage);
-  if (!size.ok()) return size.status();
-  std::string after;
-  if (!request.page_token().empty()) {
-    absl::StatusOr<std::string> key = DecodePageToken(request.page_token());
-    if (!key.ok()) return key.status();
-    after = *key;
-  }
   absl::StatusOr<std::vector<v1::LocalAuthority>> all = store_.ListLocalAuthorities();
   if (!all.ok()) return all.status();
-  v1::ListLocalAuthoritiesResponse response;
+  std::vector<v1::LocalAuthority> listed;
   for (v1::LocalAuthority& la : *all) {
-    if (!after.empty() && la.la_code() <= after) continue;
     if (!request.include_former() && la.status() == v1::LA_STATUS_FORMER) continue;
-    if (response.local_authorities_size() == *size) {
-      response.set_next_page_token(
-          EncodePageToken(response.local_authorities(*size - 1).la_code()));
-      break;
-    }
-    *response.add_local_authorities() = std::move(la);
+    listed.push_back(std::move(la));
   }
+  v1::ListLocalAuthoritiesResponse response;
+  absl::Status paged = PageByKey(
+      request, kDefaultCataloguePage, kMaxCataloguePage, std::move(listed),
+      [](const v1::LocalAuthority& la) { return la.la_code(); },
+      response.mutable_local_authorities(), response.mutable_next_page_token());
+  if (!paged.ok()) return paged;
   return response;
 }
 
@@ -166,7 +161,7 @@ absl::StatusOr<v1::GetIndicatorResponse> IndicatorService::GetIndicator(
   if (!catalogue.ok()) return catalogue.status();
   auto it = catalogue->find(request.code());
   if (it == catalogue->end()) {
-    return absl::NotFoundError(absl::StrCat("no indicator with code ", request.code()));
+    return IndicatorNotFound(request.code());
   }
   v1::GetIndicatorResponse response;
   *response.mutable_indicator() = std::move(it->second);
@@ -176,32 +171,29 @@ absl::StatusOr<v1::GetIndicatorResponse> IndicatorService::GetIndicator(
 
 absl::StatusOr<v1::ListIndicatorsResponse> IndicatorService::ListIndicators(
     const v1::ListIndicatorsRequest& request) {
-  absl::StatusOr<int> size =
-      PageSize(request.page_size(), kDefaultCataloguePage, kMaxCataloguePage);
-  if (!size.ok()) return size.status();
-  size_t start = 0;
-  if (!request.page_token().empty()) {
-    absl::StatusOr<std::string> key = DecodePageToken(request.page_token());
-    if (!key.ok()) return key.status();
-    if (!absl::SimpleAtoi(*key, &start)) {
-      return absl::InvalidArgumentError("page_token is not one this service issued");
-    }
-  }
   absl::StatusOr<std::vector<v1::Indicator>> all = store_.ListIndicators();
   if (!all.ok()) return all.status();
-  v1::ListIndicatorsResponse response;
-  // The token is a position in the catalogue order, which only grows at
-  // the end, so pages stay consistent while entries are added.
-  for (size_t i = start; i < all->size(); ++i) {
-    v1::Indicator& indicator = (*all)[i];
+  // Keyed by each code's place in the catalogue order, which only grows at
+  // the end (a replaced code keeps its place): pages stay consistent while
+  // entries are added.
+  std::map<std::string, int64_t> place;
+  std::vector<v1::Indicator> listed;
+  for (v1::Indicator& indicator : *all) {
+    place.emplace(indicator.code(), static_cast<int64_t>(place.size()));
     if (!request.section().empty() && indicator.section() != request.section()) continue;
-    if (response.indicators_size() == *size) {
-      response.set_next_page_token(EncodePageToken(absl::StrCat(i)));
-      break;
-    }
     Decorate(indicator);
-    *response.add_indicators() = std::move(indicator);
+    listed.push_back(std::move(indicator));
   }
+  v1::ListIndicatorsResponse response;
+  absl::Status paged = PageByKey(
+      request, kDefaultCataloguePage, kMaxCataloguePage, std::move(listed),
+      [&](const v1::Indicator& indicator) {
+        std::string key;
+        AppendKeyPart(key, place.at(indicator.code()));
+        return key;
+      },
+      response.mutable_indicators(), response.mutable_next_page_token());
+  if (!paged.ok()) return paged;
   return response;
 }
 
@@ -258,7 +250,17 @@ absl::StatusOr<v1::ListTargetsResponse> IndicatorService::ListTargets(
       store_.ListTargets({request.indicator_code(), request.financial_year(), request.la_code()});
   if (!targets.ok()) return targets.status();
   v1::ListTargetsResponse response;
-  for (v1::Target& t : *targets) *response.add_targets() = std::move(t);
+  absl::Status paged = PageByKey(
+      request, kDefaultDetailPage, kMaxDetailPage, *std::move(targets),
+      [](const v1::Target& t) {
+        std::string key;
+        for (const std::string* part : {&t.indicator_code(), &t.financial_year(), &t.la_code()}) {
+          AppendKeyPart(key, *part);
+        }
+        return key;
+      },
+      response.mutable_targets(), response.mutable_next_page_token());
+  if (!paged.ok()) return paged;
   return response;
 }
 
@@ -313,13 +315,26 @@ absl::StatusOr<v1::ListMilestonesResponse> IndicatorService::ListMilestones(
     const v1::ListMilestonesRequest& request) {
   std::vector<std::string> las = {request.la_code()};
   if (request.include_defaults() && !request.la_code().empty()) las.insert(las.begin(), "");
-  v1::ListMilestonesResponse response;
+  std::vector<v1::Milestone> all;
   for (const std::string& la : las) {
     absl::StatusOr<std::vector<v1::Milestone>> milestones =
         store_.ListMilestones(request.indicator_code(), la);
     if (!milestones.ok()) return milestones.status();
-    for (v1::Milestone& m : *milestones) *response.add_milestones() = std::move(m);
+    for (v1::Milestone& m : *milestones) all.push_back(std::move(m));
   }
+  // The defaults (la_code "") first, then by indicator and month.
+  v1::ListMilestonesResponse response;
+  absl::Status paged = PageByKey(
+      request, kDefaultDetailPage, kMaxDetailPage, std::move(all),
+      [](const v1::Milestone& m) {
+        std::string key;
+        for (const std::string* part : {&m.la_code(), &m.indicator_code(), &m.month()}) {
+          AppendKeyPart(key, *part);
+        }
+        return key;
+      },
+      response.mutable_milestones(), response.mutable_next_page_token());
+  if (!paged.ok()) return paged;
   return response;
 }
 
@@ -433,13 +448,12 @@ absl::StatusOr<v1::ListValuesResponse> IndicatorService::ListValues(
   if (request.has_as_of()) {
     query.as_of = TimeFromProto(request.as_of());
   }
-  if (!request.page_token().empty()) {
-    absl::StatusOr<std::string> key = DecodePageToken(request.page_token());
-    if (!key.ok()) return key.status();
-    std::vector<std::string> parts = absl::StrSplit(*key, kKeySep);
-    if (parts.size() != 3) {
-      return absl::InvalidArgumentError("page_token is not one this service issued");
-    }
+  absl::StatusOr<std::string> after = DecodePageToken(request, request.page_token());
+  if (!after.ok()) return after.status();
+  if (!after->empty()) {
+    // The token checked out (checksum, filters), so it holds a key we made.
+    std::vector<std::string> parts = absl::StrSplit(*after, kKeySep);
+    if (parts.size() != 3) return absl::InternalError("a page token's key has the wrong shape");
     query.after = ValueKey{parts[0], parts[1], query.kind, parts[2]};
   }
   absl::StatusOr<std::vector<v1::Value>> values = store_.ListValues(query);
@@ -448,9 +462,11 @@ absl::StatusOr<v1::ListValuesResponse> IndicatorService::ListValues(
   for (v1::Value& v : *values) {
     if (response.values_size() == *size) {
       const v1::Value& last = response.values(*size - 1);
-      response.set_next_page_token(EncodePageToken(absl::StrCat(
-          last.la_code(), kKeySep, last.indicator_code(), kKeySep,
-          last.period_case() == v1::Value::kFinancialYear ? last.financial_year() : last.month())));
+      response.set_next_page_token(EncodePageToken(
+          request,
+          absl::StrCat(last.la_code(), kKeySep, last.indicator_code(), kKeySep,
+                       last.period_case() == v1::Value::kFinancialYear ? last.financial_year()
+                                                                       : last.month())));
       break;
     }
     *response.add_values() = std::move(v);
@@ -485,11 +501,24 @@ absl::StatusOr<v1::ListValueHistoryResponse> IndicatorService::ListValueHistory(
   absl::StatusOr<std::vector<v1::Value>> history = store_.ValueHistory(key);
   if (!history.ok()) return history.status();
   if (history->empty()) {
-    return absl::NotFoundError(absl::StrCat("no value of ", key.indicator_code, " for LA ",
-                                            key.la_code, " in ", key.period));
+    return WithErrorInfo(
+        absl::NotFoundError(absl::StrCat("no value of ", key.indicator_code, " for LA ",
+                                         key.la_code, " in ", key.period)),
+        v1::NO_DATA_FOR_PERIOD,
+        {{"la_code", key.la_code}, {"indicator_code", key.indicator_code}, {"period", key.period}});
   }
+  // Oldest first: by revision, which each new load of the value increases.
   v1::ListValueHistoryResponse response;
-  for (v1::Value& v : *history) *response.add_values() = std::move(v);
+  absl::Status paged = PageByKey(
+      request, kDefaultDetailPage, kMaxDetailPage, *std::move(history),
+      [](const v1::Value& v) {
+        std::string order;
+        AppendKeyPart(order, int64_t{v.revision()});
+        AppendKeyPart(order, v.load_id());
+        return order;
+      },
+      response.mutable_values(), response.mutable_next_page_token());
+  if (!paged.ok()) return paged;
   return response;
 }
 

@@ -1,6 +1,7 @@
 #include "services/indicators/indicator_service.h"
 
 #include "common/row_errors.h"
+#include "common/testing/page_through.h"
 #include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"
 #include "services/indicators/sqlite_indicator_store.h"
@@ -348,6 +349,139 @@ TEST_F(IndicatorServiceTest, CatalogueAndLasValidateAndPage) {
   v1::ImportLocalAuthoritiesRequest las;
   *las.add_local_authorities() = La("37", "Bad");
   EXPECT_FALSE(service_->ImportLocalAuthorities(las).ok());
+}
+
+// Every List pages the same way (common/paging.h): pages of 1 and 2 give
+// every item once, in order; tokens are bound to the filters.
+TEST_F(IndicatorServiceTest, EveryListPagesInOrderWithBoundTokens) {
+  using carescore::testing::ExpectTokensBoundToFilters;
+  using carescore::testing::PageThrough;
+  v1::ImportLocalAuthoritiesRequest more;
+  *more.add_local_authorities() = La("201", "City of London");
+  ASSERT_TRUE(service_->ImportLocalAuthorities(more).ok());
+  auto las = [&](const v1::ListLocalAuthoritiesRequest& r) {
+    return service_->ListLocalAuthorities(r);
+  };
+  auto la_items = [](const v1::ListLocalAuthoritiesResponse& r) -> const auto& {
+    return r.local_authorities();
+  };
+  for (int size : {1, 2}) {
+    std::vector<std::string> codes;
+    for (const auto& la : PageThrough(las, v1::ListLocalAuthoritiesRequest(), size, la_items)) {
+      codes.push_back(la.la_code());
+    }
+    EXPECT_EQ(codes, (std::vector<std::string>{"201", "372", "382"}));
+  }
+  v1::ListLocalAuthoritiesRequest with_former;
+  with_former.set_include_former(true);
+  ExpectTokensBoundToFilters(las, v1::ListLocalAuthoritiesRequest(), with_former);
+
+  // The catalogue keeps its own order (6.8 was imported before 6.1).
+  auto indicators = [&](const v1::ListIndicatorsRequest& r) { return service_->ListIndicators(r); };
+  auto indicator_items = [](const v1::ListIndicatorsResponse& r) -> const auto& {
+    return r.indicators();
+  };
+  std::vector<std::string> codes;
+  for (const auto& i : PageThrough(indicators, v1::ListIndicatorsRequest(), 1, indicator_items)) {
+    codes.push_back(i.code());
+  }
+  EXPECT_EQ(codes, (std::vector<std::string>{"6.8", "6.1"}));
+  v1::ListIndicatorsRequest section;
+  section.set_section("Looked After Children");
+  ExpectTokensBoundToFilters(indicators, v1::ListIndicatorsRequest(), section);
+
+  v1::SetTargetsRequest targets;
+  for (const char* year : {"2019-20", "2017-18", "2018-19"}) {
+    v1::Target* t = targets.add_targets();
+    t->set_indicator_code("6.8");
+    t->set_financial_year(year);
+    t->set_kind(v1::TARGET_KIND_THRESHOLDS);
+    t->set_red_threshold(90);
+    t->set_green_threshold(95);
+  }
+  *targets.add_targets() = targets.targets(0);
+  targets.mutable_targets(3)->set_la_code("372");
+  ASSERT_TRUE(service_->SetTargets(targets).ok());
+  auto list_targets = [&](const v1::ListTargetsRequest& r) { return service_->ListTargets(r); };
+  auto target_items = [](const v1::ListTargetsResponse& r) -> const auto& { return r.targets(); };
+  for (int size : {1, 2}) {
+    std::vector<std::string> got;
+    for (const auto& t : PageThrough(list_targets, v1::ListTargetsRequest(), size, target_items)) {
+      got.push_back(absl::StrCat(t.financial_year(), "/", t.la_code()));
+    }
+    EXPECT_EQ(got, (std::vector<std::string>{"2017-18/", "2018-19/", "2019-20/", "2019-20/372"}));
+  }
+  v1::ListTargetsRequest one_year;
+  one_year.set_financial_year("2019-20");
+  ExpectTokensBoundToFilters(list_targets, v1::ListTargetsRequest(), one_year);
+
+  v1::SetMilestonesRequest milestones;
+  milestones.set_indicator_code("6.8");
+  for (const char* month : {"2018-09", "2018-06", "2019-03"}) {
+    v1::Milestone* m = milestones.add_milestones();
+    m->set_month(month);
+    m->set_target_value(90);
+  }
+  ASSERT_TRUE(service_->SetMilestones(milestones).ok());
+  milestones.set_la_code("372");
+  milestones.mutable_milestones()->RemoveLast();
+  ASSERT_TRUE(service_->SetMilestones(milestones).ok());
+  auto list_milestones = [&](const v1::ListMilestonesRequest& r) {
+    return service_->ListMilestones(r);
+  };
+  auto milestone_items = [](const v1::ListMilestonesResponse& r) -> const auto& {
+    return r.milestones();
+  };
+  v1::ListMilestonesRequest both;
+  both.set_la_code("372");
+  both.set_include_defaults(true);
+  for (int size : {1, 2}) {
+    std::vector<std::string> got;
+    for (const auto& m : PageThrough(list_milestones, both, size, milestone_items)) {
+      got.push_back(absl::StrCat(m.la_code(), "/", m.month()));
+    }
+    EXPECT_EQ(got, (std::vector<std::string>{"/2018-06", "/2018-09", "/2019-03", "372/2018-06",
+                                             "372/2018-09"}));
+  }
+  v1::ListMilestonesRequest own = both;
+  own.set_include_defaults(false);
+  ExpectTokensBoundToFilters(list_milestones, both, own);
+
+  for (double v : {601.0, 602.0, 603.0}) {
+    ASSERT_TRUE(Write({Val("372", "6.1", "2018-10", v)}).ok());
+  }
+  ASSERT_TRUE(Write({Val("382", "6.1", "2018-10", 700)}).ok());
+  auto history = [&](const v1::ListValueHistoryRequest& r) {
+    return service_->ListValueHistory(r);
+  };
+  auto history_items = [](const v1::ListValueHistoryResponse& r) -> const auto& {
+    return r.values();
+  };
+  v1::ListValueHistoryRequest october;
+  october.set_la_code("372");
+  october.set_indicator_code("6.1");
+  october.set_month("2018-10");
+  for (int size : {1, 2}) {
+    std::vector<double> got;
+    for (const auto& v : PageThrough(history, october, size, history_items)) {
+      got.push_back(v.value());
+    }
+    EXPECT_EQ(got, (std::vector<double>{601, 602, 603}));
+  }
+  v1::ListValueHistoryRequest kirklees = october;
+  kirklees.set_la_code("382");
+  ExpectTokensBoundToFilters(history, october, kirklees);
+
+  auto values = [&](const v1::ListValuesRequest& r) { return service_->ListValues(r); };
+  auto value_items = [](const v1::ListValuesResponse& r) -> const auto& { return r.values(); };
+  std::vector<std::string> got;
+  for (const auto& v : PageThrough(values, v1::ListValuesRequest(), 1, value_items)) {
+    got.push_back(absl::StrCat(v.la_code(), "/", v.value()));
+  }
+  EXPECT_EQ(got, (std::vector<std::string>{"372/603", "382/700"}));
+  v1::ListValuesRequest rotherham;
+  rotherham.set_la_code("372");
+  ExpectTokensBoundToFilters(values, v1::ListValuesRequest(), rotherham);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "CLI/CLI.hpp"
 #include "common/auth/auth_flags.h"
 #include "common/server_flags.h"
+#include "common/server_info_service.h"
 #include "common/server_runner.h"
 #include "services/audit/audit_grpc_service.h"
 #include "services/indicators/indicator_grpc_service.h"
@@ -44,10 +45,20 @@ int main(int argc, char** argv) {
     return 1;
   }
   carescore::indicators::IndicatorService service(**store, absl::Milliseconds(lease_ms));
-  carescore::indicators::IndicatorGrpcService grpc_service(service, &gate);
+  auto request_log = carescore::stores::OpenRequestLog({flags.database, flags.data_dir});
+  if (!request_log.ok()) {
+    spdlog::critical("{}", std::string(request_log.status().message()));
+    return 1;
+  }
+  carescore::IdempotentWrites writes(**request_log);
+  carescore::indicators::IndicatorGrpcService grpc_service(service, &gate, &writes);
+  carescore::ServerInfoGrpcService server_info("carescore-indicators", flags.database, &gate);
   absl::Status served = carescore::ServeUntilSignal(
-      *options, {{carescore::v1::IndicatorService::service_full_name(), &grpc_service},
-                 {carescore::v1::AuditService::service_full_name(), &audit_grpc}});
+      *options, carescore::WithServerInfo(
+                    std::vector<carescore::HostedService>{
+                        {carescore::v1::IndicatorService::service_full_name(), &grpc_service},
+                        {carescore::v1::AuditService::service_full_name(), &audit_grpc}},
+                    server_info));
   if (!served.ok()) {
     spdlog::critical("{}", std::string(served.message()));
     return 1;

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/error_info.h"
 #include "common/proto_time.h"
 #include "spdlog/spdlog.h"
 
@@ -230,7 +231,7 @@ absl::StatusOr<v1::LocalAuthority> PgIndicatorStore::GetLocalAuthority(absl::str
       (*conn)->Exec(absl::StrCat(kLaColumns, " WHERE la_code = $1"), {PgParam::Text(la_code)});
   if (!r.ok()) return r.status();
   std::vector<v1::LocalAuthority> found = ReadLas(*r);
-  if (found.empty()) return absl::NotFoundError(absl::StrCat("no LA with code ", la_code));
+  if (found.empty()) return LaNotFound(la_code);
   return std::move(found.front());
 }
 
@@ -575,7 +576,7 @@ absl::StatusOr<int64_t> PgIndicatorStore::DataVersion(absl::string_view la_code)
       "(SELECT version FROM catalogue_version WHERE id = 1)",
       {PgParam::Text(la_code)});
   if (!r.ok()) return r.status();
-  if (r->Text(0, 0) != "t") return absl::NotFoundError(absl::StrCat("no LA with code ", la_code));
+  if (r->Text(0, 0) != "t") return LaNotFound(la_code);
   return r->Int(0, 1);
 }
 

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/error_info.h"
 #include "common/proto_time.h"
 
 namespace carescore::indicators {
@@ -177,7 +178,7 @@ absl::StatusOr<v1::LocalAuthority> SqliteIndicatorStore::GetLocalAuthority(
   q->BindText(1, la_code);
   absl::StatusOr<std::vector<v1::LocalAuthority>> found = q->Collect<v1::LocalAuthority>(ReadLa);
   if (!found.ok()) return found.status();
-  if (found->empty()) return absl::NotFoundError(absl::StrCat("no LA with code ", la_code));
+  if (found->empty()) return LaNotFound(la_code);
   return std::move(found->front());
 }
 
@@ -517,7 +518,7 @@ absl::StatusOr<int64_t> SqliteIndicatorStore::DataVersion(absl::string_view la_c
   q->BindText(1, la_code);
   absl::StatusOr<bool> row = q->Step();
   if (!row.ok()) return row.status();
-  if (q->ColumnInt(0) == 0) return absl::NotFoundError(absl::StrCat("no LA with code ", la_code));
+  if (q->ColumnInt(0) == 0) return LaNotFound(la_code);
   return q->ColumnInt(1);
 }
 

@@ -8,6 +8,7 @@
 #include "common/auth/auth_flags.h"
 #include "common/channel_slot.h"
 #include "common/server_flags.h"
+#include "common/server_info_service.h"
 #include "common/server_runner.h"
 #include "grpcpp/grpcpp.h"
 #include "services/audit/audit_grpc_service.h"
@@ -88,11 +89,21 @@ int main(int argc, char** argv) {
     deps.escalations = &escalations;
   }
   carescore::reports::ReportService service(indicators, benchmarks, deps);
+  auto request_log = carescore::stores::OpenRequestLog({flags.database, flags.data_dir});
+  if (!request_log.ok()) {
+    spdlog::critical("{}", std::string(request_log.status().message()));
+    return 1;
+  }
+  carescore::IdempotentWrites writes(**request_log);
   carescore::reports::ReportGrpcService grpc_service(
-      service, carescore::reports::kDefaultScorecardThreads, &gate);
+      service, carescore::reports::kDefaultScorecardThreads, &gate, &writes);
+  carescore::ServerInfoGrpcService server_info("carescore-reports", flags.database, &gate);
   absl::Status served = carescore::ServeUntilSignal(
-      *options, {{carescore::v1::ReportService::service_full_name(), &grpc_service},
-                 {carescore::v1::AuditService::service_full_name(), &audit_grpc}});
+      *options, carescore::WithServerInfo(
+                    std::vector<carescore::HostedService>{
+                        {carescore::v1::ReportService::service_full_name(), &grpc_service},
+                        {carescore::v1::AuditService::service_full_name(), &audit_grpc}},
+                    server_info));
   if (!served.ok()) {
     spdlog::critical("{}", std::string(served.message()));
     return 1;

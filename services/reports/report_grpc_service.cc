@@ -8,6 +8,8 @@
 
 #include "common/auth/guarded.h"
 #include "common/grpc_status.h"
+#include "common/idempotency/idempotent_writes.h"
+#include "common/server_call_scope.h"
 #include "services/reports/scorecard_response.h"
 
 namespace carescore::reports {
@@ -25,8 +27,8 @@ grpc::ServerUnaryReactor* ReportGrpcService::GetScorecard(grpc::CallbackServerCo
     }
   }
   if (!parsed->ParseFromString(wire)) {
-    reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                 "the request is not a GetScorecardRequest"));
+    reactor->Finish(
+        ToGrpcStatus(absl::InvalidArgumentError("the request is not a GetScorecardRequest")));
     return reactor;
   }
   std::string token;
@@ -47,10 +49,13 @@ grpc::ServerUnaryReactor* ReportGrpcService::GetScorecard(grpc::CallbackServerCo
     reactor->Finish(grpc::Status::OK);
     return reactor;
   }
+  // The call's deadline and cancellation go with the work to the worker
+  // (the call, which the scope asks, lasts until Finish).
   workers_.Submit([this, reactor, response, parsed, missed_key = std::move(missed_key),
-                   token = std::move(token)] {
+                   token = std::move(token), scope = ServerCallScope(*context)] {
     // The other services are asked on the caller's behalf.
     auth::ScopedCallToken scoped(token);
+    ScopedCallScope call_scope(scope);
     absl::StatusOr<ScorecardBytes> card = service_.GetScorecardBytes(*parsed, missed_key);
     if (!card.ok()) {
       reactor->Finish(ToGrpcStatus(card.status()));
@@ -79,8 +84,10 @@ grpc::Status ReportGrpcService::GetHighlights(grpc::ServerContext* context,
 grpc::Status ReportGrpcService::SetCommentary(grpc::ServerContext* context,
                                               const v1::SetCommentaryRequest* request,
                                               v1::SetCommentaryResponse* response) {
-  return auth::Guarded(gate_, *context, "ReportService/SetCommentary", *request, response,
-                       [&](const auth::Admitted*) { return service_.SetCommentary(*request); });
+  return auth::Guarded(
+      gate_, *context, "ReportService/SetCommentary", *request, response,
+      OnceOnly(writes_, "ReportService/SetCommentary", *request,
+               [&](const auth::Admitted*) { return service_.SetCommentary(*request); }));
 }
 
 grpc::Status ReportGrpcService::ListCommentary(grpc::ServerContext* context,

@@ -11,6 +11,7 @@
 
 #include "carescore/v1/reports.grpc.pb.h"
 #include "common/auth/gate.h"
+#include "common/idempotency/idempotent_writes.h"
 #include "common/worker_pool.h"
 #include "services/reports/report_service.h"
 
@@ -25,9 +26,11 @@ class ReportGrpcService final
   // `threads`: how many scorecards are worked on at once. `gate` (null:
   // every call let in, for the rules' wire tests) outlives *this, as does
   // `service`.
+  // `writes` (null: request ids only checked) keeps the answers to writes
+  // sent with a request_id; it outlives *this.
   explicit ReportGrpcService(ReportService& service, int threads = kDefaultScorecardThreads,
-                             auth::AuthGate* gate = nullptr)
-      : service_(service), gate_(gate), workers_(threads) {}
+                             auth::AuthGate* gate = nullptr, IdempotentWrites* writes = nullptr)
+      : service_(service), gate_(gate), writes_(writes), workers_(threads) {}
 
   grpc::ServerUnaryReactor* GetScorecard(grpc::CallbackServerContext* context,
                                          const grpc::ByteBuffer* request,
@@ -45,6 +48,7 @@ class ReportGrpcService final
  private:
   ReportService& service_;
   auth::AuthGate* gate_;
+  IdempotentWrites* writes_;
   WorkerPool workers_;
 };
 

@@ -15,6 +15,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "carescore/v1/reports.pb.h"
+#include "common/call_scope.h"
 
 namespace carescore::reports {
 
@@ -24,8 +25,15 @@ absl::StatusOr<std::string> RenderJson(const v1::ReportDocument& doc);
 // Internal if libxlsxwriter fails (e.g. no writable temp folder).
 absl::StatusOr<std::string> RenderXlsx(const v1::ReportDocument& doc);
 // Runs `chromium` (a path or a name on PATH) headless to print `html`.
-// Unavailable if it cannot be run or fails; DeadlineExceeded after `timeout`.
+// Unavailable if it cannot be run or fails; DeadlineExceeded after `timeout`
+// or once `scope`'s deadline passes, Cancelled once its caller has gone
+// (checked every 20 ms): then Chromium and every process it started are
+// killed (its own process group, and the helpers that leave it) and reaped
+// before this returns (one still dying after 5 s is reaped by a later call).
+// Makes this process a child subreaper (PR_SET_CHILD_SUBREAPER) on first
+// use, to reap those helpers.
 absl::StatusOr<std::string> RenderPdf(const std::string& html, const std::string& chromium,
+                                      const CallScope& scope = CallScope(),
                                       absl::Duration timeout = absl::Seconds(90));
 
 // &, <, >, " and ' as entities.

@@ -7,6 +7,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/call_scope.h"
+#include "common/error_info.h"
+#include "common/paging.h"
 #include "common/period.h"
 #include "common/proto_time.h"
 #include "common/validation.h"
@@ -83,7 +86,7 @@ absl::StatusOr<ScorecardBytes> ReportService::GetScorecardBytes(
   // (common/version_lease.h), so a hit costs no call to the other services.
   absl::StatusOr<v1::GetDataVersionResponse> data = data_versions_.Get(request.la_code());
   if (data.status().code() == absl::StatusCode::kNotFound) {
-    return absl::NotFoundError(absl::StrCat("no LA with code ", request.la_code()));
+    return LaNotFound(request.la_code());
   }
   if (!data.ok()) return data.status();
   absl::StatusOr<v1::GetComparatorsVersionResponse> comparators = comparator_versions_.Get("");
@@ -107,12 +110,18 @@ absl::StatusOr<ScorecardBytes> ReportService::GetScorecardBytes(
       return ScorecardBytes{*std::move(cached), "hit"};
     }
   }
-  absl::StatusOr<std::string> computed = flights_.Do(key, [&]() -> absl::StatusOr<std::string> {
+  const auto compute = [&]() -> absl::StatusOr<std::string> {
     absl::StatusOr<std::string> bytes = BuildScorecard(request, versions);
     if (!bytes.ok()) return bytes.status();
     cache_->Put(key, *bytes);
     return bytes;
-  });
+  };
+  absl::StatusOr<std::string> computed = flights_.Do(key, compute);
+  // A flight runs under its first caller's deadline (common/call_scope.h):
+  // if that caller went away, a caller still waiting computes it again.
+  const bool flight_abandoned = computed.status().code() == absl::StatusCode::kCancelled ||
+                                computed.status().code() == absl::StatusCode::kDeadlineExceeded;
+  if (flight_abandoned && CallScope::Current().Check().ok()) computed = flights_.Do(key, compute);
   if (!computed.ok()) return computed.status();
   return ScorecardBytes{*std::move(computed), "miss"};
 }
@@ -207,8 +216,10 @@ absl::StatusOr<std::string> ReportService::BuildScorecard(const v1::GetScorecard
     by_code[v.indicator_code()][v.month()] = std::move(v);
   }
   if (!any_this_month) {
-    return absl::NotFoundError(absl::StrCat("no data for LA ", request.la_code(), " (",
-                                            ref.la.name(), ") in ", month->LongName()));
+    return WithErrorInfo(
+        absl::NotFoundError(absl::StrCat("no data for LA ", request.la_code(), " (", ref.la.name(),
+                                         ") in ", month->LongName())),
+        v1::NO_DATA_FOR_PERIOD, {{"la_code", request.la_code()}, {"month", request.month()}});
   }
 
   v1::ListValuesRequest outturns_request = months_request;
@@ -402,7 +413,8 @@ absl::StatusOr<v1::GetReportResponse> ReportService::GetReport(
       response.set_filename(stem + ".html");
       break;
     case v1::REPORT_FORMAT_PDF:
-      content = RenderPdf(RenderHtml(*doc), deps_.chromium);
+      // Chromium is killed once the caller has gone or its deadline passed.
+      content = RenderPdf(RenderHtml(*doc), deps_.chromium, CallScope::Current());
       response.set_content_type("application/pdf");
       response.set_filename(stem + ".pdf");
       break;
@@ -475,12 +487,19 @@ absl::StatusOr<v1::ListCommentaryResponse> ReportService::ListCommentary(
     const v1::ListCommentaryRequest& request) {
   absl::Status checked = CheckLaAndMonth(request.la_code(), request.month());
   if (!checked.ok()) return checked;
+  std::vector<v1::Commentary> all;
+  if (deps_.commentary != nullptr) {
+    absl::StatusOr<std::vector<v1::Commentary>> found =
+        deps_.commentary->List(request.la_code(), request.month());
+    if (!found.ok()) return found.status();
+    all = *std::move(found);
+  }
+  // By section: one commentary per section of an LA's month.
   v1::ListCommentaryResponse response;
-  if (deps_.commentary == nullptr) return response;
-  absl::StatusOr<std::vector<v1::Commentary>> found =
-      deps_.commentary->List(request.la_code(), request.month());
-  if (!found.ok()) return found.status();
-  for (v1::Commentary& c : *found) *response.add_commentary() = std::move(c);
+  absl::Status paged = PageByKey(
+      request, 100, 1000, std::move(all), [](const v1::Commentary& c) { return c.section(); },
+      response.mutable_commentary(), response.mutable_next_page_token());
+  if (!paged.ok()) return paged;
   return response;
 }
 

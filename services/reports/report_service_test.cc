@@ -4,8 +4,10 @@
 #include <map>
 
 #include "common/measure.h"
+#include "common/testing/page_through.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "services/reports/commentary_store.h"
 #include "services/reports/scorecard.h"
 #include "services/reports/testing/report_fixture.h"
 
@@ -412,6 +414,39 @@ TEST_F(ReportServiceTest, AFailingCacheServesComputedScorecards) {
   cache.SetDown(false);
   EXPECT_EQ(service->GetScorecard(OctoberRequest())->cache(), "miss");
   EXPECT_EQ(service->GetScorecard(OctoberRequest())->cache(), "hit");
+}
+
+TEST_F(ReportServiceTest, CommentaryPagesBySectionWithBoundTokens) {
+  auto store = SqliteCommentaryStore::Open(":memory:");
+  ASSERT_TRUE(store.ok()) << store.status();
+  ReportDependencies deps;
+  deps.commentary = store->get();
+  std::unique_ptr<ReportService> service = MakeService(std::move(deps));
+  for (const char* section : {"Permanence", "Child Protection", "Looked After Children"}) {
+    v1::SetCommentaryRequest set;
+    set.set_la_code("372");
+    set.set_month("2018-10");
+    set.set_section(section);
+    set.set_text("steady");
+    set.set_author("pm-1");
+    ASSERT_TRUE(service->SetCommentary(set).ok());
+  }
+  auto list = [&](const v1::ListCommentaryRequest& r) { return service->ListCommentary(r); };
+  auto items = [](const v1::ListCommentaryResponse& r) -> const auto& { return r.commentary(); };
+  v1::ListCommentaryRequest october;
+  october.set_la_code("372");
+  october.set_month("2018-10");
+  for (int size : {1, 2}) {
+    std::vector<std::string> sections;
+    for (const auto& c : carescore::testing::PageThrough(list, october, size, items)) {
+      sections.push_back(c.section());
+    }
+    EXPECT_EQ(sections, (std::vector<std::string>{"Child Protection", "Looked After Children",
+                                                  "Permanence"}));
+  }
+  v1::ListCommentaryRequest september = october;
+  september.set_month("2018-09");
+  carescore::testing::ExpectTokensBoundToFilters(list, october, september);
 }
 
 }  // namespace

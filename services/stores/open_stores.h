@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "common/idempotency/request_log.h"
 #include "services/benchmarks/benchmark_store.h"
 #include "services/escalations/escalation_store.h"
 #include "services/indicators/indicator_store.h"
@@ -64,6 +65,11 @@ absl::StatusOr<std::unique_ptr<escalations::EscalationStore>> OpenEscalationStor
 // reports.db / schema reports (commentary).
 absl::StatusOr<std::unique_ptr<reports::CommentaryStore>> OpenCommentaryStore(
     const StoreLocation& where);
+
+// requests.db / schema requests: the answers to writes sent with a
+// request_id (common/idempotency), shared by the services of one process and
+// by every replica on one PostgreSQL.
+absl::StatusOr<std::unique_ptr<RequestLog>> OpenRequestLog(const StoreLocation& where);
 
 }  // namespace carescore::stores
 

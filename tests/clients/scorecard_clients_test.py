@@ -26,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 BIN_DIR, SAMPLES, ENGLAND, PROJECT = sys.argv[1:5]
@@ -131,6 +132,53 @@ class ScorecardClientsTest(unittest.TestCase):
         self.assertIsNotNone(node, "node is not on PATH")
         self.check_miss_then_hit(self.run_client(
             [node, os.path.join(HERE, "scorecard_client.js")], lease_ms=10000))
+
+    def run_contract_client(self, command):
+        """The client against a carescored with the sample loaded; what it saw,
+        and the Chromium processes of that server left a second after."""
+        server = carescored(self.data_dir, lease_ms=0)
+        env = harness.clean_env()
+        env["CARESCORE_TOKEN"] = server.token("integrator", "admin")
+        try:
+            r = subprocess.run([*command, server.address, PROTOS], capture_output=True,
+                               text=True, timeout=300, cwd=PROJECT, env=env)
+            time.sleep(1)
+            # Each PDF render's Chromium runs with a profile folder named after
+            # the server's pid (services/reports/render_pdf.cc).
+            left = subprocess.run(["pgrep", "-f", f"carescore-pdf-{server.proc.pid}-"],
+                                  capture_output=True, text=True, check=False).stdout.split()
+        finally:
+            server.stop()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return json.loads(r.stdout.strip().splitlines()[-1]), left
+
+    def check_contract(self, seen, left):
+        self.assertEqual((seen["unknown_la"]["code"], seen["unknown_la"]["reason"]),
+                         ("NOT_FOUND", "LA_NOT_FOUND"), seen["unknown_la"])
+        self.assertEqual(seen["unknown_la"]["domain"], "carescore.gov.uk")
+        raised = seen["raise"]
+        self.assertEqual((raised["first"]["code"], raised["second"]["code"]), ("OK", "OK"), raised)
+        self.assertEqual(raised["first_id"], raised["second_id"])
+        self.assertEqual(raised["cases_for_child"], 1)
+        self.assertEqual((seen["garbage_token"]["code"], seen["garbage_token"]["reason"]),
+                         ("INVALID_ARGUMENT", "INVALID_PAGE_TOKEN"), seen["garbage_token"])
+        self.assertIn(seen["pdf_deadline"]["code"], ("DEADLINE_EXCEEDED", "CANCELLED"))
+        self.assertEqual(left, [], "Chromium still running a second after the deadline")
+
+    def test_node_contract(self):
+        node = shutil.which("node")
+        self.assertIsNotNone(node, "node is not on PATH")
+        seen, left = self.run_contract_client([node, os.path.join(HERE, "contract_client.js")])
+        self.check_contract(seen, left)
+        self.assertEqual(seen["no_data"]["reason"], "NO_DATA_FOR_PERIOD", seen["no_data"])
+        self.assertEqual(seen["raise"]["reused"]["reason"], "REQUEST_ID_REUSED")
+        self.assertEqual(seen["first_page"], {"code": "OK", "items": 5, "next": True})
+        self.assertEqual(seen["flipped_token"]["code"], "INVALID_ARGUMENT", seen["flipped_token"])
+
+    def test_python_contract(self):
+        seen, left = self.run_contract_client(
+            [sys.executable, os.path.join(HERE, "contract_client.py")])
+        self.check_contract(seen, left)
 
     def test_python_grpcio(self):
         self.check_miss_then_hit(self.run_client(

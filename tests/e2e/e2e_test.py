@@ -372,8 +372,10 @@ class CarescoreE2E(unittest.TestCase):
         benchmarks2 = Server(data, "carescore-benchmarks", ["--indicators", indicators.address])
         benchmarks2.start()
         try:
-            r = self.cli("benchmark", "--la", "372", "--code", "CareLeaverAcc", "--year",
-                         "2024-25", server=benchmarks2)
+            # It waits for its peer within the call's deadline, then says
+            # which peer it could not reach.
+            r = self.cli("--timeout", "5", "benchmark", "--la", "372", "--code",
+                         "CareLeaverAcc", "--year", "2024-25", server=benchmarks2)
             self.assertNotEqual(r.returncode, 0)
             self.assertIn("indicator service", r.stderr)
         finally:

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 import grpc
@@ -104,9 +105,9 @@ class TransportSecurity(unittest.TestCase):
         self.addCleanup(server.stop)
         return server
 
-    def cli(self, server, *args, tls=True, client_cert=None):
+    def cli(self, server, *args, tls=True, client_cert=None, timeout=30):
         command = [os.path.join(BIN_DIR, "carescore"), "--server", server.address,
-                   "--timeout", "30"]
+                   "--timeout", str(timeout)]
         if tls:
             command += ["--tls-ca", self.cert("ca.pem")]
         if client_cert:
@@ -237,8 +238,10 @@ class TransportSecurity(unittest.TestCase):
         # Without the peer flags, the benchmark service cannot reach it.
         plain = self.server("split-plain", "carescore-benchmarks",
                             ["--indicators", indicators.address, *self.tls_flags()]).start()
+        # The benchmark service waits for its peer within the call's deadline
+        # (wait_for_ready), then says which peer it could not reach.
         r = self.cli(plain, "benchmark", "--la", "372", "--code", "CareLeaverAcc",
-                     "--year", "2024-25")
+                     "--year", "2024-25", timeout=5)
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("indicator service", r.stderr)
 
@@ -251,6 +254,11 @@ class TransportSecurity(unittest.TestCase):
         server.start()
         serving = self.health_pb2.HealthCheckResponse.SERVING
         with grpc.insecure_channel(f"127.0.0.1:{health_port}") as channel:
+            # As a probe does: the port is open before the main one, and says
+            # SERVING once the main port is up.
+            deadline = time.time() + 20
+            while self.health(channel) != serving and time.time() < deadline:
+                time.sleep(0.05)
             self.assertEqual(self.health(channel), serving)
             self.assertEqual(self.health(channel, "carescore.v1.ReportService"), serving)
             # Health alone: no reflection and none of the services there.
