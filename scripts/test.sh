@@ -4,10 +4,10 @@
 # tests, the protos lint, and the end-to-end test that starts the real
 # carescored and drives it with the real CLI, and the fuzz targets (built
 # with clang by tests/fuzz/run.sh, 20 s each; CARESCORE_FUZZ=0 skips them).
-# Then the whole suite again under ASan and UBSan (the asan preset, in
-# build/asan; CARESCORE_ASAN=0 skips it). From nothing on 2 cores: about 16
-# minutes for the dev build and tests (6 of them fuzzing), 17 for the ASan
-# build and suite.
+# Then the suite again under ASan and UBSan (the asan preset, in build/asan,
+# without the postgresql, clients and lint labels; CARESCORE_ASAN=0 skips
+# it). From a fresh clone on 2 cores: about 24 minutes for the dev build and
+# tests (fuzzing beside the rest), 23 for the ASan build and suite.
 # Starts nothing that outlives it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
