@@ -99,23 +99,18 @@ class Client {
   // One unary call on `stub` with Prepare's deadline and token: the
   // server's answer as a status, worded by Rpc with `what`. A write (a
   // request with a `request_id` field) gets a new request id if it has none,
-  // and is sent once more with the same id if the first answer is
-  // UNAVAILABLE (lost on the way back, say): the server answers a repeat
-  // with the first answer and writes nothing twice.
+  // so that the channel's retry policy (UNAVAILABLE only, common/
+  // grpc_limits.h) may send it again, answer lost or not: the server answers
+  // a repeat with the first answer and writes nothing twice.
   template <typename Stub, typename Request, typename Response>
   absl::Status Call(Stub& stub,
                     grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
                     const Request& request, Response* response, absl::string_view what) const {
     Request sent = request;
-    const bool write = SetRequestId(sent);
-    grpc::Status status;
-    for (int attempt = 0; attempt < (write ? 2 : 1); ++attempt) {
-      grpc::ClientContext ctx;
-      Prepare(ctx);
-      status = (stub.*method)(&ctx, sent, response);
-      if (status.error_code() != grpc::StatusCode::UNAVAILABLE) break;
-    }
-    return Rpc(status, what);
+    SetRequestId(sent);
+    grpc::ClientContext ctx;
+    Prepare(ctx);
+    return Rpc((stub.*method)(&ctx, sent, response), what);
   }
   // --actor, else $CARESCORE_ACTOR, $USER or $LOGNAME; empty if none. The
   // default commentary author only; never sent as the caller's identity.
